@@ -1,0 +1,43 @@
+# Two-Way: `make run` serves the linter with the bundled rule pack; `make test` installs
+# what the tests need and runs them all. Each concern adds its own set-up steps in mk/*.mk
+# by appending to SETUP_DEPS / RUN_DEPS / TEST_DEPS, so this file stays the one entry point.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8765
+
+SETUP_DEPS :=
+RUN_DEPS   :=
+TEST_DEPS  :=
+BENCH_DEPS :=
+
+-include mk/*.mk
+
+.PHONY: setup run test bench clean
+
+## setup: create .venv and install the project with its test dependencies (idempotent)
+setup: $(STAMP) $(SETUP_DEPS)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+## run: serve the API, the lint page and the bundled rule pack on http://$(HOST):$(PORT)
+run: setup $(RUN_DEPS)
+	$(VENV)/bin/twoway serve --host $(HOST) --port $(PORT)
+
+## test: the whole suite (rules, API, CLI, grammar against a real LanguageTool, browser e2e)
+test: setup $(TEST_DEPS)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## bench: speed figures (lint latency, grammar re-lint, extension draw time)
+bench: setup $(BENCH_DEPS)
+	$(PY) bench/bench_lint.py
+
+clean:
+	rm -rf $(VENV) .cache .pytest_cache .hypothesis

@@ -1,0 +1,45 @@
+"""Two-Way: a sales-email coach that flags one-way writing."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Mapping
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """The app factory: defaults < TWOWAY_* environment variables < `config`."""
+    from flask_cors import CORS
+
+    from . import api, page
+    from .config import load_config
+    from .engine import Linter
+    from .errors import register_error_handlers
+    from .grammar import GrammarService
+    from .pack import load_pack
+
+    app = Flask(__name__)
+    app.config.update(load_config(config))
+    # Requests larger than the text limit (plus JSON overhead) are refused before parsing.
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_CHARS"] * 8 + 4096
+    app.json.ensure_ascii = False
+
+    pack = load_pack(app.config["BUNDLED_RULES_DIR"], app.config.get("RULES_DIR"))
+    app.extensions["twoway.linter"] = Linter(pack)
+    app.extensions["twoway.grammar"] = GrammarService(app.config)
+
+    origins = [
+        r"chrome-extension://.*",
+        r"moz-extension://.*",
+        *app.config["CORS_ORIGINS"],
+    ]
+    CORS(app, resources={r"/api/*": {"origins": origins}},
+         allow_headers=["Content-Type", "Authorization"], max_age=600)
+
+    register_error_handlers(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(page.bp)
+    logging.getLogger("twoway").setLevel(logging.INFO)
+    return app

@@ -1,0 +1,59 @@
+"""Configuration: defaults, then TWOWAY_-prefixed environment variables, then a mapping."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+BUNDLED_RULES_DIR = Path(__file__).resolve().parents[2] / "lint_rules"
+
+DEFAULTS: dict[str, Any] = {
+    # Rule packs: the bundled pack, plus a team's own directory that extends or overrides it.
+    "BUNDLED_RULES_DIR": str(BUNDLED_RULES_DIR),
+    "RULES_DIR": None,
+    # Largest accepted text (body + subject), in characters; above it the API answers 413.
+    "MAX_CHARS": 50_000,
+    # Origins allowed to call the API from a browser, besides the extension's own origins.
+    "CORS_ORIGINS": [],
+    # When set, every /api/ request needs `Authorization: Bearer <token>`.
+    "API_TOKEN": None,
+    # `auto` (start a local LanguageTool when Java and the jars are present), `off`, or a URL.
+    "LANGUAGETOOL": "auto",
+    # How long a lint waits for LanguageTool before answering without grammar, in seconds.
+    "LANGUAGETOOL_TIMEOUT": 1.5,
+    "LANGUAGETOOL_CACHE_SIZE": 4096,
+}
+
+ENV_PREFIX = "TWOWAY_"
+
+
+def _coerce(raw: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    if isinstance(default, list):
+        raw = raw.strip()
+        if raw.startswith("["):
+            return list(json.loads(raw))
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    return raw
+
+
+def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> dict:
+    """Defaults < TWOWAY_* environment < the mapping given to create_app."""
+    environ = os.environ if environ is None else environ
+    config = dict(DEFAULTS)
+    for key, raw in environ.items():
+        if key.startswith(ENV_PREFIX):
+            name = key[len(ENV_PREFIX):]
+            try:
+                config[name] = _coerce(raw, DEFAULTS.get(name, ""))
+            except (ValueError, json.JSONDecodeError) as exc:
+                raise ValueError(f"environment variable {key}: cannot read {raw!r} ({exc})") from None
+    if overrides:
+        config.update(overrides)
+    return config

@@ -1,0 +1,33 @@
+"""The one shape every finding has, whatever produced it (a rule, LanguageTool, a metric)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CATEGORIES = ("pressure", "self_focus", "style", "grammar", "spelling")
+ONE_WAY_CATEGORIES = ("pressure", "self_focus")
+SEVERITIES = ("error", "warning", "suggestion")
+FIELDS = ("body", "subject")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One flagged span.
+
+    `start`/`end` are Python string indices (code points) into the field's text; the API
+    converts them to UTF-16 code units once, at serialisation (see textutil.Utf16Map).
+    Email-level findings (a metric over the whole body) have start == end == 0.
+    """
+
+    rule: str
+    category: str
+    severity: str
+    message: str
+    why: str
+    start: int
+    end: int
+    replacements: tuple[str, ...] = ()
+    field: str = "body"
+    advice: str = ""
+
+    def sort_key(self) -> tuple:
+        return (self.field != "subject", self.start, self.end, self.rule)

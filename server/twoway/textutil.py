@@ -1,0 +1,90 @@
+"""Text helpers: UTF-16 offsets (the unit of JavaScript and LanguageTool) and sentences."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+
+class Utf16Map:
+    """Converts code-point indices of one string to UTF-16 code-unit offsets and back.
+
+    Only characters above U+FFFF take two units, so a string without any needs no table.
+    Lone surrogates (valid in a Python str decoded from JSON) count as one unit, as in JS.
+    """
+
+    __slots__ = ("_astral",)
+
+    def __init__(self, text: str):
+        # Code-point indices of astral characters, ascending.
+        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if _has_astral(text) else []
+
+    def to_utf16(self, index: int) -> int:
+        if not self._astral:
+            return index
+        return index + bisect_right(self._astral, index - 1)
+
+    def from_utf16(self, offset: int) -> int:
+        """The code-point index whose UTF-16 offset is `offset` (rounded down inside a pair)."""
+        if not self._astral:
+            return offset
+        lo, hi = 0, offset
+        while lo < hi:  # smallest index whose utf16 offset >= offset
+            mid = (lo + hi) // 2
+            if self.to_utf16(mid) < offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if self.to_utf16(lo) <= offset else lo - 1
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+def _has_astral(text: str) -> bool:
+    return _ASTRAL.search(text) is not None
+
+
+def utf16_len(text: str) -> int:
+    return len(text) + len(_ASTRAL.findall(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+# A sentence ends at . ! ? … (with closing quotes/brackets) followed by space, or at a line
+# break. Common abbreviations and initials do not end one.
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof sr jr st vs etc inc ltd co corp e.g i.e approx dept est no fig jan feb mar apr "
+    "jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun u.s a.m p.m".split()
+)
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n\s*")
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences with their code-point spans, leading/trailing whitespace trimmed."""
+    out: list[Sentence] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group().startswith((".",)) and not m.group().startswith("\n"):
+            word = re.search(r"([\w.]+)$", text[start:m.start()])
+            if word and (word.group(1).lower().rstrip(".") in _ABBREVIATIONS or len(word.group(1)) == 1):
+                continue
+        end = m.end() if not m.group().startswith("\n") else m.start()
+        _append(text, start, end, out)
+        start = m.end()
+    _append(text, start, len(text), out)
+    return out
+
+
+def _append(text: str, start: int, end: int, out: list[Sentence]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(start, end, text[start:end]))
