@@ -35,9 +35,9 @@ run: setup $(RUN_DEPS)
 test: setup $(TEST_DEPS)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## bench: speed figures (lint latency, grammar re-lint, extension draw time)
+## bench: speed figures (lint latency, grammar re-lint, extension draw time); each bench/bench_*.py prints its own
 bench: setup $(BENCH_DEPS)
-	$(PY) bench/bench_lint.py
+	@set -e; for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script; done
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache .hypothesis
