@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, jsonify, request
 from . import __version__
 from .errors import ApiError
 from .findings import Finding
+from .grammar import merge_findings
 from .textutil import Utf16Map
 
 bp = Blueprint("api", __name__)
@@ -66,7 +67,7 @@ def lint_response(text: str, subject: str = "", grammar: bool = True) -> dict:
     grammar_state = "off"
     if grammar:
         extra, grammar_state = current_app.extensions["twoway.grammar"].check(text, subject)
-        findings.extend(extra)
+        findings = merge_findings(findings, extra)
     findings.sort(key=Finding.sort_key)
     return {
         "issues": serialize_findings(findings, text, subject),

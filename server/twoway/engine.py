@@ -1,19 +1,126 @@
-"""Placeholder linter; replaced by the rule engine."""
+"""The linter: runs a rule pack over an email and computes the whole-email numbers."""
 from __future__ import annotations
-from dataclasses import dataclass, field
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from . import readability
+from .findings import Finding
+from .pack import RulePack
+from .rules import MetricRule, RatioRule, SentenceRule
+from .textutil import Sentence, split_sentences
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_READER = re.compile(r"\b(?:you|your|yours|yourself|yourselves)\b", re.IGNORECASE)
+_SELLER = re.compile(r"\b(?:I|me|my|mine|myself|we|us|our|ours|ourselves)\b", re.IGNORECASE)
+
+# Published targets the numbers are shown against (see README: Boomerang, Lavender).
+TARGETS = {
+    "words": {"min": 50, "max": 125},
+    "reading_grade": {"min": 3, "max": 5},
+    "questions": {"min": 1, "max": 3},
+    "you_ratio": {"min": 1.0},
+}
 
 
 @dataclass
 class LintResult:
-    findings: list
-    stats: dict = field(default_factory=dict)
+    findings: list[Finding]
+    stats: dict
 
 
 class Linter:
-    def __init__(self, pack):
+    def __init__(self, pack: RulePack):
         self.pack = pack
+        self.sentence_rules = [r for r in pack.rules if isinstance(r, SentenceRule)]
+        self.metric_rules = [r for r in pack.rules if isinstance(r, MetricRule)]
+        self.ratio_rules = [r for r in pack.rules if isinstance(r, RatioRule)]
+        readability.warm_up()
 
     def lint(self, body: str, subject: str = "") -> LintResult:
-        return LintResult([], {"words": len(body.split()), "sentences": 0, "questions": body.count("?"),
-                               "reading_grade": 0.0, "reading_ease": 0.0, "you_ratio": 0.0,
-                               "alignment_score": 100, "verdict": "two-way"})
+        sentences = split_sentences(body)
+        findings = self.check_sentences(body, sentences, "body")
+        if subject:
+            findings += self.check_sentences(subject, split_sentences(subject), "subject")
+        stats = compute_stats(body, sentences)
+        for rule in self.ratio_rules:
+            finding = rule.check_text(body)
+            if finding:
+                findings.append(finding)
+        for rule in self.metric_rules:
+            finding = rule.check_stats(stats)
+            if finding:
+                findings.append(finding)
+        add_alignment(stats, findings, sentences)
+        findings.sort(key=Finding.sort_key)
+        return LintResult(findings, stats)
+
+    def check_sentences(self, text: str, sentences: list[Sentence], field_name: str) -> list[Finding]:
+        if not sentences:
+            return []
+        starts = [s.start for s in sentences]
+
+        def sentence_at(index: int) -> int:
+            i = bisect_right(starts, index) - 1
+            return i if i >= 0 and index < sentences[i].end else -1
+
+        # Rules are written with a straight apostrophe; curly ones are the same length.
+        matchable = text.translate(_APOSTROPHES)
+        out: list[Finding] = []
+        for rule in self.sentence_rules:
+            out.extend(rule.check(matchable, sentences, sentence_at, field_name))
+        return out
+
+
+def compute_stats(body: str, sentences: list[Sentence]) -> dict:
+    words = _WORD.findall(body)
+    reader = len(_READER.findall(body))
+    seller = len(_SELLER.findall(body))
+    grade, ease = readability.reading_scores(body)
+    return {
+        "words": len(words),
+        "sentences": len(sentences),
+        "questions": sum(1 for s in sentences if s.text.rstrip("”\"')] ").endswith("?")),
+        "reading_grade": grade,
+        "reading_ease": ease,
+        "reader_pronouns": reader,
+        "seller_pronouns": seller,
+        # you/I: the reader's pronouns per seller pronoun; with no seller pronoun, the reader count.
+        "you_ratio": round(reader / seller, 2) if seller else float(reader),
+        "longest_sentence_words": max((len(_WORD.findall(s.text)) for s in sentences), default=0),
+        "targets": TARGETS,
+    }
+
+
+def add_alignment(stats: dict, findings: list[Finding], sentences: list[Sentence]) -> None:
+    """Alignment score, 0 (one-way) to 100 (two-way), from the one-way sentences and balance.
+
+    Each sentence that pushes (pressure) or centres the seller (self_focus) costs points, more
+    when it is a large share of the email; a seller-centred pronoun balance and an email with
+    no question about the reader cost a little more.
+    """
+    counts = {"pressure": 0, "self_focus": 0, "style": 0, "grammar": 0, "spelling": 0}
+    flagged: dict[str, set[int]] = {"pressure": set(), "self_focus": set()}
+    starts = [s.start for s in sentences]
+    for f in findings:
+        counts[f.category] = counts.get(f.category, 0) + 1
+        if f.category in flagged and f.field == "body":
+            flagged[f.category].add(bisect_right(starts, f.start) - 1)
+        elif f.category in flagged:  # a one-way subject line counts as one sentence
+            flagged[f.category].add(-1 - len(flagged[f.category]))
+    pressure, self_focus = len(flagged["pressure"]), len(flagged["self_focus"])
+    one_way = len(flagged["pressure"] | flagged["self_focus"])
+    share = one_way / max(len(sentences), 1)
+    score = 100.0 - 20 * pressure - 12 * self_focus - 30 * min(share, 1.0)
+    reader, seller = stats["reader_pronouns"], stats["seller_pronouns"]
+    if seller > reader:
+        score -= min(10, 2 * (seller - reader))
+    if stats["words"] >= 30 and stats["questions"] == 0:
+        score -= 5
+    score = int(round(max(0.0, min(100.0, score))))
+    stats["categories"] = counts
+    stats["one_way_sentences"] = one_way
+    stats["alignment_score"] = score
+    stats["verdict"] = "two-way" if score >= 75 else "mixed" if score >= 45 else "one-way"

@@ -1,11 +1,231 @@
-"""Placeholder pack loader; replaced by the rule engine."""
+"""Loading and validating rule packs (lint_rules/*.yaml and a team's own directory).
+
+A pack file holds `rules:` (a list of rules) and, in a team pack, `disable:` (ids of bundled
+rules to turn off). A team rule with a bundled rule's id replaces it. Every problem stops the
+load with a RulePackError that names the file, the rule and the field.
+"""
+from __future__ import annotations
+
+import re
 from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .findings import SEVERITIES
+from .rules import (GUARDS, METRICS, DEFAULT_GUARDS, CooccurrenceRule, MetricRule, PatternRule, PhraseRule,
+                    RatioRule, Rule)
+
+RULE_CATEGORIES = ("pressure", "self_focus", "style")
+RULE_TYPES = ("phrases", "pattern", "cooccurrence", "metric", "ratio")
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9][a-z0-9_-]*)+$")
+EXAMPLE_MARK = re.compile(r"\[\[(.+?)\]\]")
+
+COMMON_FIELDS = {"id", "type", "category", "severity", "message", "why", "replacements", "advice",
+                 "examples", "description"}
+TYPE_FIELDS = {
+    "phrases": {"phrases", "unless", "guards", "span"},
+    "pattern": {"patterns", "unless", "guards", "span"},
+    "cooccurrence": {"all", "unless", "guards", "span"},
+    "metric": {"metric", "min", "max", "min_words"},
+    "ratio": {"numerator", "denominator", "min", "max", "min_count"},
+}
+
+
+class RulePackError(ValueError):
+    def __init__(self, file: str | Path, rule: str | None, field_name: str | None, problem: str):
+        self.file, self.rule, self.field, self.problem = str(file), rule, field_name, problem
+        where = str(file)
+        if rule:
+            where += f": rule '{rule}'"
+        if field_name:
+            where += f": field '{field_name}'"
+        super().__init__(f"{where}: {problem}")
 
 
 @dataclass
 class RulePack:
-    rules: list = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    disabled: set[str] = field(default_factory=set)
+
+    def by_id(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
 
 
-def load_pack(bundled, extra=None):
-    return RulePack()
+def load_pack(bundled_dir: str | Path | None, team_dir: str | Path | None = None) -> RulePack:
+    """The bundled pack, then the team's pack on top (override by id, `disable:` ids)."""
+    rules: dict[str, Rule] = {}
+    disabled: set[str] = set()
+    for directory in (bundled_dir, team_dir):
+        if not directory:
+            continue
+        path = Path(directory)
+        if not path.is_dir():
+            raise RulePackError(path, None, None, "rule directory not found")
+        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+        seen_here: set[str] = set()
+        for file in files:
+            file_rules, file_disabled = load_file(file)
+            for rule in file_rules:
+                if rule.id in seen_here:
+                    raise RulePackError(file, rule.id, "id", "duplicate rule id in this pack")
+                seen_here.add(rule.id)
+                rules[rule.id] = rule
+            disabled |= file_disabled
+    unknown = disabled - set(rules)
+    if unknown:
+        raise RulePackError(team_dir or bundled_dir, None, "disable", f"unknown rule ids: {', '.join(sorted(unknown))}")
+    return RulePack([r for r in rules.values() if r.id not in disabled], disabled)
+
+
+def load_file(file: Path) -> tuple[list[Rule], set[str]]:
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise RulePackError(file, None, None, f"not valid YAML{where}: {problem}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulePackError(file, None, None, f"cannot read file ({type(exc).__name__})") from None
+    if data is None:
+        return [], set()
+    if not isinstance(data, dict):
+        raise RulePackError(file, None, None, "a rule file is a mapping with 'rules' (and optionally 'disable')")
+    extra = set(data) - {"rules", "disable"}
+    if extra:
+        raise RulePackError(file, None, sorted(extra)[0], "unknown top-level field")
+    raw_rules = data.get("rules") or []
+    if not isinstance(raw_rules, list):
+        raise RulePackError(file, None, "rules", "must be a list of rules")
+    disabled = data.get("disable") or []
+    if not isinstance(disabled, list) or not all(isinstance(x, str) for x in disabled):
+        raise RulePackError(file, None, "disable", "must be a list of rule ids")
+    return [build_rule(raw, file) for raw in raw_rules], set(disabled)
+
+
+def build_rule(raw: object, file: Path) -> Rule:
+    if not isinstance(raw, dict):
+        raise RulePackError(file, None, None, "each rule must be a mapping")
+    rule_id = raw.get("id")
+    if not isinstance(rule_id, str) or not ID_PATTERN.match(rule_id):
+        raise RulePackError(file, str(rule_id) if rule_id else None, "id",
+                            "required; dotted lower-case, e.g. 'pressure.fake-deadline'")
+
+    def fail(field_name: str, problem: str):
+        raise RulePackError(file, rule_id, field_name, problem)
+
+    def text(field_name: str, required: bool = True) -> str:
+        value = raw.get(field_name, "")
+        if value is None:
+            value = ""
+        if not isinstance(value, str) or (required and not value.strip()):
+            fail(field_name, "required text" if required else "must be text")
+        return value.strip()
+
+    def str_list(field_name: str, required: bool = False) -> list[str]:
+        value = raw.get(field_name)
+        if value is None:
+            if required:
+                fail(field_name, "required: a list of strings")
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            fail(field_name, "must be a list of non-empty strings")
+        if required and not value:
+            fail(field_name, "must not be empty")
+        return value
+
+    def regex(field_name: str, patterns: list[str]) -> re.Pattern | None:
+        if not patterns:
+            return None
+        for p in patterns:
+            try:
+                re.compile(p)
+            except re.error as exc:
+                fail(field_name, f"bad regular expression {p!r}: {exc}")
+        return PatternRule.compile(patterns)
+
+    def number(field_name: str) -> float | None:
+        value = raw.get(field_name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            fail(field_name, "must be a number")
+        return value
+
+    kind = raw.get("type")
+    if kind not in RULE_TYPES:
+        fail("type", f"must be one of {', '.join(RULE_TYPES)}")
+    unknown = set(raw) - COMMON_FIELDS - TYPE_FIELDS[kind]
+    if unknown:
+        fail(sorted(unknown)[0], f"not a field of a '{kind}' rule")
+    category = raw.get("category")
+    if category not in RULE_CATEGORIES:
+        fail("category", f"must be one of {', '.join(RULE_CATEGORIES)}")
+    severity = raw.get("severity")
+    if severity not in SEVERITIES:
+        fail("severity", f"must be one of {', '.join(SEVERITIES)}")
+    replacements = str_list("replacements")
+    advice = text("advice", required=False)
+    if not replacements and not advice:
+        fail("replacements", "give replacements or advice: what to write instead")
+    examples = raw.get("examples") or {}
+    if not isinstance(examples, dict) or set(examples) - {"flag", "pass"}:
+        fail("examples", "must be a mapping with 'flag' and 'pass' lists")
+    for key in ("flag", "pass"):
+        items = examples.get(key) or []
+        if not isinstance(items, list) or not all(isinstance(x, str) and x.strip() for x in items):
+            fail(f"examples.{key}", "must be a list of non-empty strings")
+    if kind in ("phrases", "pattern", "cooccurrence"):
+        for i, example in enumerate(examples.get("flag") or []):
+            if not EXAMPLE_MARK.search(example):
+                fail(f"examples.flag[{i}]", "mark the flagged span with [[...]]")
+
+    common = dict(
+        id=rule_id, type=kind, category=category, severity=severity, message=text("message"),
+        why=text("why"), replacements=tuple(replacements), advice=advice,
+        examples={"flag": list(examples.get("flag") or []), "pass": list(examples.get("pass") or [])},
+        source=file.name, description=text("description", required=False),
+    )
+    if kind in ("phrases", "pattern", "cooccurrence"):
+        guards = raw.get("guards", list(DEFAULT_GUARDS))
+        if guards is None:
+            guards = []
+        if not isinstance(guards, list) or any(g not in GUARDS for g in guards):
+            fail("guards", f"must be a list of: {', '.join(GUARDS)}")
+        span = raw.get("span", "match")
+        if span not in ("match", "sentence"):
+            fail("span", "must be 'match' or 'sentence'")
+        unless = regex("unless", str_list("unless"))
+        if kind == "phrases":
+            phrases = str_list("phrases", required=True)
+            return PhraseRule(**common, regex=PhraseRule.compile(phrases), unless=unless,
+                              guards=tuple(guards), span=span)
+        if kind == "cooccurrence":
+            concepts = str_list("all", required=True)
+            if len(concepts) < 2:
+                fail("all", "a cooccurrence rule needs at least two concept patterns")
+            compiled = tuple(regex("all", [c]) for c in concepts)
+            return CooccurrenceRule(**common, regex=compiled[0], concepts=compiled, unless=unless,
+                                    guards=tuple(guards), span=span)
+        patterns = str_list("patterns", required=True)
+        return PatternRule(**common, regex=regex("patterns", patterns), unless=unless,
+                           guards=tuple(guards), span=span)
+    if kind == "metric":
+        metric = raw.get("metric")
+        if metric not in METRICS:
+            fail("metric", f"must be one of {', '.join(METRICS)}")
+        low, high = number("min"), number("max")
+        if low is None and high is None:
+            fail("min", "a metric rule needs min, max or both")
+        min_words = number("min_words") or 0
+        return MetricRule(**common, metric=metric, min=low, max=high, min_words=int(min_words))
+    # ratio
+    numerator = regex("numerator", str_list("numerator", required=True))
+    denominator = regex("denominator", str_list("denominator", required=True))
+    low, high = number("min"), number("max")
+    if low is None and high is None:
+        fail("max", "a ratio rule needs min, max or both")
+    min_count = number("min_count")
+    return RatioRule(**common, numerator=numerator, denominator=denominator, min=low, max=high,
+                     min_count=int(min_count if min_count is not None else 3))

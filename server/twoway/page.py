@@ -1,11 +1,354 @@
-"""The paste-in lint page at GET / (issue 5 fills this in)."""
+"""The paste-in lint page at GET / (issue 5).
+
+Progressive enhancement: the page is a plain form that POSTs back to `/` and is answered
+with the same lint result the API gives (``api.lint_response``), rendered on the server.
+With JavaScript, static/page.js lints through POST /api/v1/lint as you type and draws the
+underlines and cards with the extension's shared renderer (extension/lib/render.js, served
+at /ext/lib/). Nothing the user pastes is stored: the text lives in the request only.
+"""
 from __future__ import annotations
 
-from flask import Blueprint
+import hmac
+import math
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from urllib.parse import urlsplit
 
-bp = Blueprint("page", __name__)
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from . import __version__
+from .api import lint_response, validate_lint_payload
+from .errors import ApiError
+from .textutil import Utf16Map
+
+# The page's own script and styles are in twoway/static, which the app already serves at
+# /static (Flask's default static folder of the `twoway` package).
+bp = Blueprint("page", __name__, template_folder="templates")
+
+# The extension's shared renderer and styles: <repo>/extension/lib, found like
+# config.BUNDLED_RULES_DIR finds <repo>/lint_rules. Only this one folder is served.
+EXTENSION_LIB_DIR = Path(__file__).resolve().parents[2] / "extension" / "lib"
+_EXT_TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
+
+CSP = "; ".join([
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+])
+
+# The findings' groups, in TwoWayRender.CATEGORIES order (extension/lib/render.js), so the
+# server-rendered page and the scripted one list them alike.
+CATEGORY_LABELS = {
+    "pressure": "Pressure",
+    "self_focus": "Self-focus",
+    "grammar": "Grammar",
+    "spelling": "Spelling",
+    "style": "Style",
+}
+
+# The panel's rows and targets mirror TwoWayRender.buildStatsPanel (extension/lib/render.js):
+# targets are [min, max] (None = unbounded); the server's stats["targets"] win when present.
+STAT_ROWS = [
+    # key, label, digits
+    ("words", "Words", 0),
+    ("sentences", "Sentences", 0),
+    ("questions", "Questions", 0),
+    ("reading_grade", "Reading grade", 1),
+    ("you_ratio", "You / I", 2),
+]
+TARGETS = {
+    "words": [50, 125],
+    "reading_grade": [3, 5],
+    "questions": [1, 3],
+    "you_ratio": [1, None],
+}
+
+
+@bp.after_app_request
+def _page_headers(response):
+    """Security headers for everything the page blueprint serves (/, /static, /ext/lib)."""
+    if request.blueprint == "page" or request.endpoint == "static":
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        if request.endpoint in ("page.index", "page.lint_form"):
+            # The answer quotes the pasted email: keep it out of every cache.
+            response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/")
 def index():
-    return "<!doctype html><title>Two-Way</title><p>The lint page is coming.</p>"
+    return _render()
+
+
+@bp.post("/")
+def lint_form():
+    """The no-JavaScript path: the form posts here and gets the rendered result."""
+    if not _same_origin():
+        return _render(error="This form only accepts posts from its own page.", status=403)
+    try:
+        form = request.form
+    except RequestEntityTooLarge:
+        return _render(error=_too_long(), status=413)
+    if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return _render(error="Send the form as a web form.", status=415)
+    # Browsers send a textarea's line breaks as CRLF; the page's script (and so the API) sees LF.
+    text = _lf(form.get("text", ""))
+    subject = _lf(form.get("subject", ""))
+    grammar = form.get("grammar") == "on"
+    token = current_app.config.get("API_TOKEN")
+    if token and not hmac.compare_digest(form.get("token", "").strip().encode(), str(token).encode()):
+        msg = "Enter this server's API token to check a draft." if not form.get("token") else \
+            "That API token is not right."
+        return _render(text=text, subject=subject, grammar=grammar, error=msg, status=401)
+    try:
+        validate_lint_payload({"text": text, "subject": subject, "grammar": grammar},
+                              current_app.config["MAX_CHARS"])
+    except ApiError as exc:
+        return _render(text=text, subject=subject, grammar=grammar, error=exc.message, status=exc.status)
+
+    notice = None
+    apply = form.get("apply")
+    if apply:
+        applied = _apply_replacement(apply, text, subject, grammar)
+        if applied is None:
+            notice = "That suggestion no longer matches the text; here is the check of the text as it is."
+        else:
+            text, subject, notice = applied
+    result = lint_response(text, subject, grammar)
+    return _render(text=text, subject=subject, grammar=grammar, result=result, notice=notice)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_exc):
+    return _render(error=_too_long(), status=413)
+
+
+@bp.get("/ext/lib/<path:filename>")
+def extension_lib(filename: str):
+    """The extension's shared renderer (render.js) and styles (twoway.css); that folder only."""
+    suffix = Path(filename).suffix.lower()
+    if "/" in filename or "\\" in filename or suffix not in _EXT_TYPES:
+        abort(404)
+    return send_from_directory(EXTENSION_LIB_DIR, filename, mimetype=_EXT_TYPES[suffix], max_age=0)
+
+
+# ---------------------------------------------------------------------------------------
+# Rendering helpers
+
+
+def _render(text: str = "", subject: str = "", grammar: bool = True, result: dict | None = None,
+            error: str | None = None, notice: str | None = None, status: int = 200):
+    view = build_view(result, text, subject) if result is not None else None
+    html = render_template(
+        "page.html",
+        text=text,
+        subject=subject,
+        grammar=grammar,
+        result=result,
+        view=view,
+        error=error,
+        notice=notice,
+        token_required=bool(current_app.config.get("API_TOKEN")),
+        max_chars=current_app.config["MAX_CHARS"],
+        ext_available=(EXTENSION_LIB_DIR / "render.js").is_file(),
+        version=__version__,
+    )
+    return html, status
+
+
+def _lf(value: str) -> str:
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _too_long() -> str:
+    return f"The text is longer than this server's limit of {current_app.config['MAX_CHARS']} characters."
+
+
+def _same_origin() -> bool:
+    """A cross-site page must not be able to post this form (it stores nothing, but it spends
+    the server's time and, with a token set, must not be replayable from elsewhere)."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is None or origin == "null":
+        # No browser signal at all (curl, an old browser): allow, as a plain form would.
+        return origin is None
+    parts = urlsplit(origin)
+    return parts.netloc == request.host and parts.scheme in ("http", "https")
+
+
+def _apply_replacement(value: str, text: str, subject: str, grammar: bool):
+    """`value` is "<issue index>:<replacement index>" of the check of this same text."""
+    try:
+        i, j = (int(part) for part in value.split(":", 1))
+    except ValueError:
+        return None
+    issues = lint_response(text, subject, grammar)["issues"]
+    if not (0 <= i < len(issues)):
+        return None
+    issue = issues[i]
+    replacements = issue.get("replacements") or []
+    if not (0 <= j < len(replacements)) or is_email_level(issue):
+        return None
+    source = subject if issue["field"] == "subject" else text
+    offsets = Utf16Map(source)
+    start, end = offsets.from_utf16(issue["start"]), offsets.from_utf16(issue["end"])
+    if source[start:end] != issue["text"]:
+        return None
+    revised = source[:start] + replacements[j] + source[end:]
+    notice = f"Replaced “{issue['text']}” with “{replacements[j]}”."
+    if issue["field"] == "subject":
+        return text, revised, notice
+    return revised, subject, notice
+
+
+def is_email_level(issue: dict) -> bool:
+    return issue["start"] == issue["end"]
+
+
+def build_view(result: dict, text: str, subject: str) -> dict:
+    """What the template needs: marked segments of subject and body, the span findings
+    grouped by category, the email-level findings, and the panel rows."""
+    issues = result["issues"]
+    indexed = list(enumerate(issues))
+    spans = [(i, x) for i, x in indexed if not is_email_level(x)]
+    email_level = [(i, x) for i, x in indexed if is_email_level(x)]
+    groups = []
+    for category in _category_order(issues):
+        items = [(i, x) for i, x in spans if x["category"] == category]
+        if items:
+            groups.append({"category": category, "label": CATEGORY_LABELS.get(category, category),
+                           "entries": items})
+    return {
+        "subject_segments": mark_segments(subject, [(i, x) for i, x in spans if x["field"] == "subject"]),
+        "body_segments": mark_segments(text, [(i, x) for i, x in spans if x["field"] == "body"]),
+        "groups": groups,
+        "email_level": email_level,
+        "rows": stat_rows(result.get("stats") or {}),
+        "score": fmt_number((result.get("stats") or {}).get("alignment_score")),
+        "counts": [(g["label"], len(g["entries"])) for g in groups],
+        "span_count": len(spans),
+    }
+
+
+def _category_order(issues: list[dict]) -> list[str]:
+    seen = list(CATEGORY_LABELS)
+    for issue in issues:
+        if issue["category"] not in seen:
+            seen.append(issue["category"])
+    return seen
+
+
+_SEVERITY_RANK = {"error": 0, "warning": 1, "suggestion": 2}
+
+
+def mark_segments(source: str, spans: list[tuple[int, dict]]) -> list[dict]:
+    """Split `source` at every finding boundary. Each piece covered by findings names the
+    first of them (most severe, then earliest) as its rule/category and lists them all."""
+    if not source:
+        return []
+    offsets = Utf16Map(source)
+    ranges = []
+    for i, issue in spans:
+        start = max(0, min(len(source), offsets.from_utf16(issue["start"])))
+        end = max(start, min(len(source), offsets.from_utf16(issue["end"])))
+        if end > start:
+            ranges.append((start, end, i, issue))
+    cuts = sorted({0, len(source), *(r[0] for r in ranges), *(r[1] for r in ranges)})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        covering = [r for r in ranges if r[0] <= a and b <= r[1]]
+        if not covering:
+            out.append({"text": source[a:b], "mark": None})
+            continue
+        covering.sort(key=lambda r: (_SEVERITY_RANK.get(r[3]["severity"], 9), r[0], r[2]))
+        first = covering[0][3]
+        out.append({"text": source[a:b], "mark": {
+            "rule": first["rule"], "category": first["category"],
+            "ids": " ".join(f"finding-{r[2]}" for r in covering),
+            "index": covering[0][2],
+        }})
+    return out
+
+
+def stat_rows(stats: dict) -> list[dict]:
+    targets = dict(TARGETS)
+    if isinstance(stats.get("targets"), dict):
+        targets.update(stats["targets"])
+    rows = []
+    for key, label, digits in STAT_ROWS:
+        value = stats.get(key)
+        target = as_range(targets.get(key))
+        shown = fmt_number(value, digits)
+        if key == "you_ratio" and _is_number(stats.get("reader_pronouns")) \
+                and _is_number(stats.get("seller_pronouns")):
+            # As render.js: the counts behind the ratio, read "you-words / I-words".
+            shown = f"{_js_num(stats['reader_pronouns'])} / {_js_num(stats['seller_pronouns'])}"
+        rows.append({"key": key, "label": label, "value": shown,
+                     "target": f"target {target_text(target)}" if target else "",
+                     "state": within(value, target)})
+    return rows
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def fmt_number(value, digits: int = 0) -> str:
+    """As render.js's fmt(): Math.round / toFixed(digits), which round half up."""
+    if not _is_number(value):
+        return "\u2013"
+    exact = Decimal(value)
+    if digits:
+        return str(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+    return str(int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+
+
+def as_range(target):
+    """[min, max] with None for unbounded, from the engine's {"min", "max"} or a [min, max] pair."""
+    if isinstance(target, dict):
+        low, high = target.get("min"), target.get("max")
+    elif isinstance(target, (list, tuple)) and len(target) == 2:
+        low, high = target
+    else:
+        return None
+    low = low if _is_number(low) else None
+    high = high if _is_number(high) else None
+    return None if low is None and high is None else [low, high]
+
+
+def _js_num(value) -> str:
+    """A number as JavaScript's String() writes it (1.0 -> "1")."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def target_text(target) -> str:
+    low, high = (None if v is None else _js_num(v) for v in target)
+    if low is not None and high is not None:
+        return f"{low}\u2013{high}"
+    if low is not None:
+        return f"\u2265 {low}"
+    return f"\u2264 {high}"
+
+
+def within(value, target) -> str | None:
+    if not _is_number(value) or not target:
+        return None
+    if target[0] is not None and value < target[0]:
+        return "low"
+    if target[1] is not None and value > target[1]:
+        return "high"
+    return "ok"

@@ -63,6 +63,8 @@ _ABBREVIATIONS = frozenset(
     "jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun u.s a.m p.m".split()
 )
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n\s*")
+# After a period, a lower-case word or a number continues the sentence ("ref. 4471", "approx. ten").
+_CONTINUES = re.compile(r"\s+[a-z0-9]")
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -70,6 +72,8 @@ def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
+        if m.group().startswith(".") and _CONTINUES.match(text, m.end()):
+            continue
         if m.group().startswith((".",)) and not m.group().startswith("\n"):
             word = re.search(r"([\w.]+)$", text[start:m.start()])
             if word and (word.group(1).lower().rstrip(".") in _ABBREVIATIONS or len(word.group(1)) == 1):

@@ -1,0 +1,136 @@
+/*
+ * The finding card, in a closed shadow root so the page's CSS cannot reach it.
+ *
+ *   globalThis.TwoWayCard = {
+ *     makeHost(kind) -> {host, shadow, style}   a fixed-position host on <html> (also used by the badge)
+ *     open(issue, anchorRange, handlers, {focus, hover}) ; close(reason) ; isOpen() ; current()
+ *     keepOpen() / closeSoon()   hover bookkeeping
+ *   }
+ * handlers: {onApply(rep), onIgnore(), onMute(), onClose(reason)}; rendering is TwoWayRender.buildCard.
+ * Keyboard: Tab moves through the card's buttons, Esc closes it (focus goes back to the editor).
+ * The host carries data-open / data-rule / data-category for tests; all text is set as text.
+ */
+(function (root) {
+  "use strict";
+  var ext = root.chrome || root.browser;
+  var cssPromise = null;
+
+  function cssText() {
+    if (!cssPromise) {
+      cssPromise = new Promise(function (resolve) {
+        try {
+          ext.runtime.sendMessage({ type: "css" }, function (resp) {
+            void (ext.runtime.lastError);
+            resolve(resp && resp.ok ? resp.css : "");
+          });
+        } catch (err) {
+          resolve("");
+        }
+      });
+    }
+    return cssPromise;
+  }
+
+  function makeHost(kind) {
+    var host = document.createElement("twoway-" + kind);
+    host.dataset.twoway = kind;
+    host.style.cssText = "all: initial; position: fixed; z-index: 2147483647; top: 0; left: 0; display: none;";
+    var shadow = host.attachShadow({ mode: "closed" });
+    var style = document.createElement("style");
+    style.textContent = ":host{all:initial}";
+    shadow.appendChild(style);
+    cssText().then(function (css) { style.textContent = ":host{all:initial}\n" + css; });
+    document.documentElement.appendChild(host);
+    return { host: host, shadow: shadow, style: style };
+  }
+
+  var box = null;       // {host, shadow}
+  var state = null;     // {issue, range, handlers, card, returnFocus}
+  var closeTimer = 0;
+
+  function ensure() {
+    if (box && box.host.isConnected) return box;
+    box = makeHost("card");
+    box.host.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") {
+        ev.preventDefault();
+        ev.stopPropagation();
+        close("escape");
+      }
+    }, true);
+    box.host.addEventListener("mouseenter", keepOpen);
+    box.host.addEventListener("mouseleave", function () { if (state && state.hover) closeSoon(); });
+    return box;
+  }
+
+  function place(host, range) {
+    var rects = range ? range.getClientRects() : [];
+    var r = rects.length ? rects[0] : (range ? range.getBoundingClientRect() : { left: 20, top: 20, bottom: 20 });
+    host.style.display = "block";
+    host.style.visibility = "hidden";
+    var w = host.offsetWidth || 320, h = host.offsetHeight || 160;
+    var vw = document.documentElement.clientWidth || window.innerWidth;
+    var vh = document.documentElement.clientHeight || window.innerHeight;
+    var left = Math.max(8, Math.min(r.left, vw - w - 8));
+    var top = r.bottom + 6;
+    if (top + h > vh - 8 && r.top - h - 6 > 8) top = r.top - h - 6;
+    host.style.left = Math.round(left) + "px";
+    host.style.top = Math.round(top) + "px";
+    host.style.visibility = "visible";
+  }
+
+  function open(issue, range, handlers, opts) {
+    opts = opts || {};
+    clearTimeout(closeTimer);
+    if (state && state.issue === issue && !opts.focus) { state.hover = state.hover && opts.hover; return; }
+    var b = ensure();
+    var prevFocus = opts.focus ? document.activeElement : null;
+    if (state) close("replaced", true);
+    var wrapped = {
+      onApply: handlers.onApply && function (rep) { close("apply", true); handlers.onApply(rep); },
+      onIgnore: handlers.onIgnore && function () { close("ignore", true); handlers.onIgnore(); },
+      onMute: handlers.onMute && function () { close("mute", true); handlers.onMute(); },
+      onClose: function () { close("button"); },
+    };
+    var card = root.TwoWayRender.buildCard(issue, wrapped);
+    b.shadow.appendChild(card);
+    state = { issue: issue, range: range, handlers: handlers, card: card, hover: !!opts.hover, returnFocus: prevFocus };
+    b.host.dataset.open = "true";
+    b.host.dataset.rule = issue.rule || "";
+    b.host.dataset.category = issue.category || "";
+    place(b.host, range);
+    root.TwoWayHighlight.setActive(range);
+    if (opts.focus) {
+      var first = card.querySelector("button.tw-card-replacement:not([disabled])") ||
+        card.querySelector(".tw-card-actions button") || card;
+      first.focus();
+    }
+  }
+
+  function close(reason, silent) {
+    clearTimeout(closeTimer);
+    if (!state) return;
+    var s = state;
+    state = null;
+    s.card.remove();
+    if (box) {
+      box.host.style.display = "none";
+      box.host.dataset.open = "false";
+    }
+    root.TwoWayHighlight.setActive(null);
+    if (!silent && s.handlers.onClose) s.handlers.onClose(reason || "close");
+  }
+
+  function keepOpen() { clearTimeout(closeTimer); }
+  function closeSoon() {
+    clearTimeout(closeTimer);
+    closeTimer = setTimeout(function () { if (state && state.hover) close("hover"); }, 350);
+  }
+  function isOpen() { return !!state; }
+  function current() { return state; }
+  function contains(node) { return !!(box && node && (node === box.host)); }
+  function reposition() { if (state && box) place(box.host, state.range); }
+
+  root.TwoWayCard = { makeHost: makeHost, open: open, close: close, isOpen: isOpen, current: current,
+    keepOpen: keepOpen, closeSoon: closeSoon, contains: contains, reposition: reposition };
+})(typeof globalThis !== "undefined" ? globalThis : this);

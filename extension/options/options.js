@@ -1,0 +1,124 @@
+/* The options page: server URL + token, categories, sites turned on, muted rules (undo). */
+/* global TwoWaySettings, TwoWayRender */
+(function () {
+  "use strict";
+  const ext = globalThis.chrome || globalThis.browser;
+  const $ = (id) => document.getElementById(id);
+  let current = TwoWaySettings.normalize(null);
+
+  function originPattern(url) {
+    try {
+      const u = new URL(url);
+      return u.protocol + "//" + u.hostname + "/*";
+    } catch (err) {
+      return null;
+    }
+  }
+
+  async function requestOrigins(patterns) {
+    if (!patterns.length || !ext.permissions) return true;
+    try {
+      if (await ext.permissions.contains({ origins: patterns })) return true;
+      return await ext.permissions.request({ origins: patterns });
+    } catch (err) {
+      return false;
+    }
+  }
+
+  function renderCategories() {
+    const box = $("categories");
+    box.replaceChildren();
+    Object.keys(TwoWayRender.CATEGORIES).forEach((key) => {
+      const label = document.createElement("label");
+      label.className = "cat";
+      const cb = document.createElement("input");
+      cb.type = "checkbox";
+      cb.dataset.category = key;
+      cb.checked = current.categories[key] !== false;
+      const sample = document.createElement("span");
+      sample.className = "tw-mark sample";
+      sample.dataset.category = key;
+      sample.textContent = TwoWayRender.CATEGORIES[key].label;
+      const hint = document.createElement("span");
+      hint.className = "hint";
+      hint.textContent = TwoWayRender.CATEGORIES[key].hint;
+      label.append(cb, sample, hint);
+      box.append(label);
+    });
+  }
+
+  function listItem(text, buttonText, onClick) {
+    const li = document.createElement("li");
+    const span = document.createElement("span");
+    span.textContent = text;
+    const b = document.createElement("button");
+    b.type = "button";
+    b.textContent = buttonText;
+    b.addEventListener("click", onClick);
+    li.append(span, b);
+    return li;
+  }
+
+  function renderLists() {
+    $("sites").replaceChildren(...current.sites.map((site) => listItem(site, "Turn off", async () => {
+      current.sites = current.sites.filter((s) => s !== site);
+      await TwoWaySettings.save({ sites: current.sites });
+      renderLists();
+    })));
+    $("muted").replaceChildren(...current.muted.map((rule) => listItem(rule, "Unmute", async () => {
+      current.muted = current.muted.filter((r) => r !== rule);
+      await TwoWaySettings.save({ muted: current.muted });
+      renderLists();
+    })));
+    $("noMuted").hidden = current.muted.length > 0;
+  }
+
+  function status(text) {
+    $("status").textContent = text;
+    if (text) setTimeout(() => { if ($("status").textContent === text) $("status").textContent = ""; }, 4000);
+  }
+
+  $("addSite").addEventListener("click", async () => {
+    const raw = $("siteInput").value.trim();
+    const pattern = TwoWaySettings.sitePattern(raw);
+    if (!pattern) { status("That is not a web address."); return; }
+    const origin = pattern.slice(0, -2);
+    // Asked inside the click: browsers grant permissions only on a user gesture.
+    if (!(await requestOrigins([pattern]))) { status("Permission for " + origin + " was not given."); return; }
+    if (!current.sites.includes(origin)) current.sites.push(origin);
+    await TwoWaySettings.save({ sites: current.sites });
+    $("siteInput").value = "";
+    renderLists();
+    status("Turned on for " + origin + ".");
+  });
+
+  $("form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const serverUrl = $("serverUrl").value.trim().replace(/\/+$/, "") || TwoWaySettings.DEFAULTS.serverUrl;
+    const pattern = originPattern(serverUrl);
+    if (!pattern) { status("The server URL is not valid."); return; }
+    if (!(await requestOrigins([pattern]))) { status("Permission to reach " + serverUrl + " was not given."); return; }
+    const categories = {};
+    document.querySelectorAll("#categories input[type=checkbox]").forEach((cb) => {
+      categories[cb.dataset.category] = cb.checked;
+    });
+    current.serverUrl = serverUrl;
+    current.token = $("token").value.trim();
+    current.categories = categories;
+    await TwoWaySettings.save({ serverUrl, token: current.token, categories });
+    status("Saved.");
+  });
+
+  TwoWaySettings.load().then((s) => {
+    current = s;
+    $("serverUrl").value = s.serverUrl;
+    $("token").value = s.token;
+    renderCategories();
+    renderLists();
+  });
+  ext.storage.onChanged.addListener((changes, area) => {
+    if (area === "local" && (changes.muted || changes.sites)) {
+      TwoWaySettings.load().then((s) => { current.muted = s.muted; current.sites = s.sites; renderLists(); });
+    }
+  });
+})();

@@ -1,0 +1,190 @@
+"""A local LanguageTool HTTP server, run from the jars that Maven resolved (see docs/grammar.md).
+
+`make languagetool` resolves the pinned LanguageTool (languagetool/pom.xml) into
+.cache/languagetool/lib; languagetool/lt-server.sh runs org.languagetool.server.HTTPServer from
+those jars with a Java >= 17 on a loopback port. Nothing is ever downloaded at run time.
+
+Used by GrammarService in `auto` mode (one server per Python process, stopped at exit), by
+the grammar tests' fixtures and by the benchmark.
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any, Mapping
+
+import requests
+
+log = logging.getLogger("twoway.grammar")
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+LAUNCHER = REPO_ROOT / "languagetool" / "lt-server.sh"
+DEFAULT_JARS = REPO_ROOT / ".cache" / "languagetool" / "lib"
+# LanguageTool 6.x is compiled for Java 17 (maven.compiler.target in languagetool-parent).
+MIN_JAVA = 17
+
+
+def find_jars(config: Mapping[str, Any] | None = None) -> Path | None:
+    """The folder of LanguageTool jars, or None when `make languagetool` has not run."""
+    configured = (config or {}).get("LANGUAGETOOL_JARS") or os.environ.get("TWOWAY_LANGUAGETOOL_JARS")
+    folder = Path(configured) if configured else DEFAULT_JARS
+    if folder.is_dir() and any(folder.glob("languagetool-server-*.jar")):
+        return folder
+    return None
+
+
+def java_major(java: str) -> int | None:
+    try:
+        out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    m = re.search(r'version "(\d+)(?:\.(\d+))?', out.stderr + out.stdout)
+    if not m:
+        return None
+    major = int(m.group(1))
+    return int(m.group(2) or 0) if major == 1 else major
+
+
+def find_java(config: Mapping[str, Any] | None = None) -> str | None:
+    """A java executable of version >= MIN_JAVA: TWOWAY_JAVA, JAVA_HOME, PATH, then /usr/lib/jvm."""
+    candidates = []
+    configured = (config or {}).get("JAVA") or os.environ.get("TWOWAY_JAVA")
+    if configured:
+        candidates.append(configured)
+    if os.environ.get("JAVA_HOME"):
+        candidates.append(str(Path(os.environ["JAVA_HOME"]) / "bin" / "java"))
+    on_path = shutil.which("java")
+    if on_path:
+        candidates.append(on_path)
+    candidates += sorted(str(p) for p in Path("/usr/lib/jvm").glob("*/bin/java"))
+    seen = set()
+    for java in candidates:
+        if java in seen:
+            continue
+        seen.add(java)
+        major = java_major(java)
+        if major is not None and major >= MIN_JAVA:
+            return java
+    return None
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def is_answering(url: str, timeout: float = 1.0) -> bool:
+    """True when a LanguageTool server at `url` (without /v2) lists its languages."""
+    try:
+        r = requests.get(url.rstrip("/") + "/v2/languages", timeout=timeout,
+                         proxies={"http": None, "https": None})
+        return r.status_code == 200 and isinstance(r.json(), list)
+    except (requests.RequestException, ValueError):
+        return False
+
+
+class LocalLanguageTool:
+    """One LanguageTool HTTPServer process on 127.0.0.1 (the pid is java's own)."""
+
+    def __init__(self, jars: Path, java: str, port: int | None = None, log_path: Path | None = None):
+        self.jars = Path(jars)
+        self.java = java
+        self.port = port
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def url(self) -> str | None:
+        return f"http://127.0.0.1:{self.port}" if self.port else None
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process else None
+
+    def start(self, port: int | None = None) -> str:
+        """Start the server (non-blocking) on `port`, the previous port, or a free one."""
+        with self._lock:
+            if self.running():
+                return self.url
+            self.port = port or self.port or free_port()
+            if self.log_path is None:
+                self.log_path = Path(tempfile.gettempdir()) / f"twoway-languagetool-{self.port}.log"
+            # LanguageTool logs request sizes and timings, never the text (no --verbose).
+            with open(self.log_path, "ab") as out:
+                self.process = subprocess.Popen(
+                    ["sh", str(LAUNCHER), "--port", str(self.port), "--parent-pid", str(os.getpid()),
+                     "--jars", str(self.jars), "--java", self.java],
+                    stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            log.info("LanguageTool starting on %s (pid %s, log %s)", self.url, self.process.pid, self.log_path)
+            return self.url
+
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def wait_ready(self, timeout: float = 90.0) -> bool:
+        """Wait until the server answers; False if it exits or the time runs out."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.running():
+                return False
+            if is_answering(self.url, timeout=2.0):
+                return True
+            time.sleep(0.2)
+        return False
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would (used by the failure tests)."""
+        if self.running():
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        with self._lock:
+            if not self.running():
+                return
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def make_local(config: Mapping[str, Any] | None = None, port: int | None = None) -> LocalLanguageTool | None:
+    """A (not yet started) local server, or None when Java >= 17 or the jars are missing."""
+    jars = find_jars(config)
+    if jars is None:
+        return None
+    java = find_java(config)
+    if java is None:
+        return None
+    return LocalLanguageTool(jars, java, port=port)
+
+
+_shared: LocalLanguageTool | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_local(config: Mapping[str, Any] | None = None) -> LocalLanguageTool | None:
+    """The process-wide local server of `auto` mode (created once, stopped at exit)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = make_local(config)
+            if _shared is not None:
+                atexit.register(_shared.stop)
+        return _shared

@@ -1,0 +1,237 @@
+"""Rule types. A rule is data (YAML); each type is one small class compiled once at load.
+
+- phrases: a list of literal phrases, matched case-insensitively on word boundaries.
+- pattern: regular expressions (case-insensitive), for phrasing a list cannot enumerate.
+- cooccurrence: every one of several concept lists (regular expressions) in one sentence,
+  in any order: "an offer word" + "an ending verb" + "a date" says fake deadline in more
+  wordings than any phrase list.
+- metric:  a whole-email number (words, reading grade, questions) outside a target range.
+- ratio:   two counts over the whole email whose ratio is off target (e.g. we/you).
+
+Sentence rules (phrases, pattern) share context guards, because a trigger word alone is not
+a one-way sentence: a negation before the match ("there's no deadline"), the match inside
+the reader's quoted words, the reader's own situation ("you said your audit is Friday"), and
+questions about the reader. Each rule picks the guards that fit it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from .findings import Finding
+from .textutil import Sentence
+
+# Guards -------------------------------------------------------------------------------
+
+_NEGATION_BEFORE = re.compile(
+    r"(?:\b(?:no|not|never|nothing|none|neither|nor|without|zero|hardly|nobody|no one|noone)\b|n['’]t\b|\bno need\b)"
+    r"(?:\W+\w+){0,4}\W*$",
+    re.IGNORECASE,
+)
+# A clause ends at these; a negation in an earlier clause does not reach the match.
+_CLAUSE_BREAK = re.compile(r"[,;:—–()]|\b(?:but|so|and then|because|if)\b", re.IGNORECASE)
+_READER_CONTEXT = re.compile(
+    r"\byou(?:['’]ve| have| had)?\s+(?:said|mentioned|told|wrote|asked|noted|flagged|shared|explained|"
+    r"indicated|pointed out|brought up|raised)\b|\bas you (?:said|mentioned|put it|noted)\b|"
+    r"\b(?:per|from) your (?:note|email|message|call|request)\b|\byour (?:team|board|company|legal|"
+    r"procurement|auditors?|CFO|CEO|boss)['’]s?\b.*\b(?:deadline|date|cutoff|cut-off|timeline)\b|"
+    r"\byour (?:own )?(?:deadline|timeline|cutoff|cut-off|launch|audit|renewal|fiscal|budget cycle)\b",
+    re.IGNORECASE,
+)
+_OPEN_QUOTES = "“\"‘«"
+_CLOSE_QUOTES = "”\"’»"
+
+
+def negated(before: str) -> bool:
+    """A negation in the same clause within a few words before the match."""
+    clause = _CLAUSE_BREAK.split(before)[-1]
+    return bool(_NEGATION_BEFORE.search(clause))
+
+
+def inside_quotes(sentence: str, start: int, end: int) -> bool:
+    """The match sits inside a quotation (the reader's words, not the rep's)."""
+    before = sentence[:start]
+    curly_open = before.count("“") - before.count("”")
+    if curly_open > 0:
+        return True
+    straight = before.count('"')
+    return straight % 2 == 1 and '"' in sentence[end:]
+
+
+def reader_context(sentence: str) -> bool:
+    return bool(_READER_CONTEXT.search(sentence))
+
+
+GUARDS: dict[str, Callable[[Sentence, int, int], bool]] = {
+    # Each returns True when the match at [start, end) of the sentence must NOT flag.
+    "negation": lambda s, a, b: negated(s.text[:a]),
+    "quoted": lambda s, a, b: inside_quotes(s.text, a, b),
+    "reader": lambda s, a, b: reader_context(s.text),
+    "question": lambda s, a, b: s.text.rstrip().endswith("?"),
+}
+DEFAULT_GUARDS = ("negation", "quoted")
+
+
+# Rules --------------------------------------------------------------------------------
+
+@dataclass
+class Rule:
+    id: str
+    type: str
+    category: str
+    severity: str
+    message: str
+    why: str
+    replacements: tuple[str, ...]
+    advice: str
+    examples: dict
+    source: str
+    description: str = ""
+
+    def describe(self) -> dict:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "category": self.category,
+            "severity": self.severity,
+            "message": self.message,
+            "why": self.why,
+            "replacements": list(self.replacements),
+            "advice": self.advice,
+            "description": self.description,
+            "source": self.source,
+        }
+
+    def finding(self, start: int, end: int, field_name: str = "body") -> Finding:
+        return Finding(
+            rule=self.id, category=self.category, severity=self.severity, message=self.message,
+            why=self.why, start=start, end=end, replacements=self.replacements,
+            field=field_name, advice=self.advice,
+        )
+
+
+@dataclass
+class SentenceRule(Rule):
+    """Shared by phrases and pattern: one compiled regex, guards, and span choice."""
+
+    regex: re.Pattern = field(default=None, repr=False)
+    unless: re.Pattern | None = field(default=None, repr=False)
+    guards: tuple[str, ...] = DEFAULT_GUARDS
+    span: str = "match"  # or "sentence"
+
+    def check(self, text: str, sentences: list[Sentence], sentence_at: Callable[[int], int],
+              field_name: str) -> Iterator[Finding]:
+        """One finding per sentence: the span from the first to the last unguarded match."""
+        current, first, last = -1, 0, 0
+        for m in self.regex.finditer(text):
+            if m.end() == m.start():
+                continue
+            index = sentence_at(m.start())
+            if index < 0:
+                continue
+            sentence = sentences[index]
+            if m.end() > sentence.end:  # a match across a sentence boundary is no match
+                continue
+            a, b = m.start() - sentence.start, m.end() - sentence.start
+            if self.unless is not None and self.unless.search(sentence.text):
+                continue
+            if any(GUARDS[g](sentence, a, b) for g in self.guards):
+                continue
+            if index == current:
+                last = m.end()
+                continue
+            if current >= 0:
+                yield self._finding_for(sentences[current], first, last, field_name)
+            current, first, last = index, m.start(), m.end()
+        if current >= 0:
+            yield self._finding_for(sentences[current], first, last, field_name)
+
+    def _finding_for(self, sentence: Sentence, start: int, end: int, field_name: str) -> Finding:
+        if self.span == "sentence":
+            return self.finding(sentence.start, sentence.end, field_name)
+        return self.finding(start, end, field_name)
+
+
+class PhraseRule(SentenceRule):
+    @staticmethod
+    def compile(phrases: Iterable[str]) -> re.Pattern:
+        parts = []
+        for phrase in sorted(set(phrases), key=len, reverse=True):
+            # Text is matched with curly apostrophes already made straight (engine.py).
+            parts.append(r"\s+".join(re.escape(w.replace("’", "'")) for w in phrase.split()))
+        return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+
+
+class PatternRule(SentenceRule):
+    @staticmethod
+    def compile(patterns: Iterable[str]) -> re.Pattern:
+        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+@dataclass
+class CooccurrenceRule(SentenceRule):
+    """Flags a sentence in which every concept regex matches; the span covers the matches."""
+
+    concepts: tuple = field(default=(), repr=False)
+
+    def check(self, text: str, sentences: list[Sentence], sentence_at: Callable[[int], int],
+              field_name: str) -> Iterator[Finding]:
+        for sentence in sentences:
+            chunk = text[sentence.start:sentence.end]
+            if self.unless is not None and self.unless.search(sentence.text):
+                continue
+            spans = []
+            for concept in self.concepts:
+                m = next((m for m in concept.finditer(chunk) if m.end() > m.start()
+                          and not any(GUARDS[g](sentence, m.start(), m.end()) for g in self.guards)), None)
+                if m is None:
+                    break
+                spans.append((m.start(), m.end()))
+            else:
+                start = sentence.start + min(a for a, _ in spans)
+                end = sentence.start + max(b for _, b in spans)
+                yield self._finding_for(sentence, start, end, field_name)
+
+
+@dataclass
+class MetricRule(Rule):
+    """A whole-email number outside [min, max]; reported at 0..0 (email level)."""
+
+    metric: str = ""
+    min: float | None = None
+    max: float | None = None
+    min_words: int = 0  # below this many words the metric says nothing useful
+
+    def check_stats(self, stats: dict) -> Finding | None:
+        if stats["words"] < self.min_words:
+            return None
+        value = stats[self.metric]
+        if (self.min is not None and value < self.min) or (self.max is not None and value > self.max):
+            return self.finding(0, 0)
+        return None
+
+
+@dataclass
+class RatioRule(Rule):
+    """numerator / denominator over the whole email above `max` (or below `min`)."""
+
+    numerator: re.Pattern = field(default=None, repr=False)
+    denominator: re.Pattern = field(default=None, repr=False)
+    min: float | None = None
+    max: float | None = None
+    min_count: int = 3
+
+    def check_text(self, text: str) -> Finding | None:
+        num = len(self.numerator.findall(text))
+        den = len(self.denominator.findall(text))
+        if num + den < self.min_count:
+            return None
+        ratio = num / max(den, 1)
+        if (self.max is not None and ratio > self.max) or (self.min is not None and ratio < self.min):
+            return self.finding(0, 0)
+        return None
+
+
+METRICS = ("words", "sentences", "questions", "reading_grade", "reading_ease", "you_ratio",
+           "longest_sentence_words")

@@ -1,0 +1,369 @@
+"""End-to-end: the unpacked extension in real Chromium, on pages served at the real webmail URLs,
+against the real Two-Way server and its rules (LanguageTool off)."""
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+
+from conftest import (GMAIL_URL, OUTLOOK_URL, SITE_URL, Browser, ServerHandle, badge, gmail_dialog_fragment,
+                      gmail_reply_fragment, highlighted_texts, highlights, owa_fragment, page_html, range_center,
+                      wait_answers, wait_highlight, wait_texts)
+
+ONE_WAY = "Just checking in to see if you had a chance to look. I need to hit my quota this month."
+PRESSURE = "This price expires Friday, so sign today."
+GMAIL_BODY = '[g_editable="true"]'
+
+
+def expected_spans(server, text: str, subject: str = "", field: str = "body") -> list[str]:
+    resp = requests.post(server.url + "/api/v1/lint", json={"text": text, "subject": subject, "grammar": False}, timeout=10)
+    resp.raise_for_status()
+    return sorted(i["text"] for i in resp.json()["issues"] if i["end"] > i["start"] and i["field"] == field)
+
+
+def editor_text(page, selector=GMAIL_BODY, index=0):
+    return page.locator(selector).nth(index).evaluate("e => e.innerText")
+
+
+def no_errors(page):
+    assert page.errors == [], page.errors
+
+
+def test_gmail_compose_underlines_what_the_server_flags(browser, server):
+    page = browser.open(GMAIL_URL, page_html(gmail_dialog_fragment(), "Gmail"))
+    page.locator(GMAIL_BODY).click()
+    page.keyboard.type("Hi Sam,")
+    page.keyboard.press("Enter")
+    page.keyboard.type(ONE_WAY)
+    wait_answers(page)
+    wait_highlight(page, "hit my quota")
+    want = expected_spans(server, "Hi Sam,\n" + ONE_WAY)
+    assert want, "the rules should flag this email"
+    assert highlighted_texts(page) == want
+    names = {h["name"] for h in highlights(page)}
+    assert names <= {"twoway-self_focus", "twoway-pressure", "twoway-style", "twoway-grammar", "twoway-spelling"}
+    b = badge(page)
+    assert b["state"] == "ok" and int(b["count"]) >= len(want) and b["score"] != ""
+    no_errors(page)
+
+
+def _gmail_reply_page():
+    frag = gmail_reply_fragment()
+    rep = '<div dir="ltr">foo2 (no tracking)</div>'
+    assert rep in frag
+    frag = frag.replace(rep, '<div dir="ltr">Hi Sam, ' + PRESSURE + '</div>'
+                        '<div class="gmail_signature" data-smartmail="gmail_signature"><div dir="ltr">'
+                        'Just checking in to see if you had a chance to look.</div></div>', 1)
+    frag = frag.replace('<div dir="ltr">more testing</div>', '<div dir="ltr">I need to hit my quota this month.</div>', 1)
+    return page_html(frag, "Gmail")
+
+
+def test_gmail_quoted_thread_and_signature_are_not_linted(browser, server):
+    page = browser.open(GMAIL_URL, _gmail_reply_page())
+    want = expected_spans(server, "Hi Sam, " + PRESSURE)
+    assert want
+    wait_texts(page, want)
+    texts = highlighted_texts(page)
+    assert not any("quota" in t or "checking in" in t.lower() for t in texts)
+    no_errors(page)
+
+
+def _owa_page():
+    frag = owa_fragment()
+    frag = frag.replace("[placeholder greeting]", "Hi Sam,")
+    frag = frag.replace("[placeholder body text — inject test emails here]", "Just checking in to see if you had a chance to look.")
+    frag = frag.replace("Alex Example | Account Executive | example.com", "This price expires Friday, so sign today.")
+    frag = frag.replace("[placeholder quoted original message]", "I need to hit my quota this month.")
+    return page_html('<div role="main"><input aria-label="Add a subject" value="">' + frag + "</div>", "Outlook")
+
+
+def test_outlook_compose_skips_signature_and_quoted_reply(browser, server):
+    page = browser.open(OUTLOOK_URL, _owa_page())
+    want = expected_spans(server, "Hi Sam,\n\nJust checking in to see if you had a chance to look.")
+    assert "Just checking in" in want
+    wait_texts(page, want)
+    # Typing at the end of the rep's text lints it too; the signature's pressure stays unflagged.
+    page.locator('[aria-label^="Message body"]').click(position={"x": 5, "y": 5})
+    page.keyboard.press("Control+Home")
+    page.keyboard.type("I need to hit my quota this month. ")
+    wait_highlight(page, "hit my quota")
+    assert not any("sign today" in t or "expires" in t for t in highlighted_texts(page))
+    no_errors(page)
+
+
+MUTATION_SPY = """() => {
+  const ed = document.querySelector('[g_editable="true"]');
+  window.__twRecords = [];
+  window.__twAttrs = ed.getAttributeNames().map(n => n + '=' + ed.getAttribute(n)).join('|');
+  new MutationObserver(rs => { for (const r of rs) window.__twRecords.push(r.type + ':' + (r.attributeName || '')); })
+    .observe(ed, {subtree: true, childList: true, attributes: true, characterData: true});
+}"""
+
+
+def test_extension_never_changes_the_editor(browser, server):
+    page = browser.open(GMAIL_URL, page_html(gmail_dialog_fragment(), "Gmail"))
+    page.locator(GMAIL_BODY).click()
+    page.keyboard.type(ONE_WAY)
+    page.evaluate(MUTATION_SPY)        # after the typing: from here on only the extension acts
+    wait_answers(page)
+    wait_highlight(page, "hit my quota")
+    # Hover to open the card, open the numbers panel, close both.
+    pos = range_center(page, "hit my quota")
+    page.mouse.move(pos["x"], pos["y"])
+    page.wait_for_function("() => document.querySelector('twoway-card')?.dataset.open === 'true'")
+    page.mouse.move(5, 5)
+    page.wait_for_function("() => document.querySelector('twoway-card')?.dataset.open !== 'true'", timeout=5000)
+    page.locator("twoway-badge").click()
+    page.wait_for_function("() => document.querySelector('twoway-badge')?.dataset.panel === 'open'")
+    records = page.evaluate("() => window.__twRecords")
+    attrs = page.evaluate("() => { const ed = document.querySelector('[g_editable=\"true\"]');"
+                          " return ed.getAttributeNames().map(n => n + '=' + ed.getAttribute(n)).join('|'); }")
+    assert records == []
+    assert attrs == page.evaluate("() => window.__twAttrs")
+    no_errors(page)
+
+
+def test_apply_a_replacement_then_undo(browser, server):
+    page = browser.open(GMAIL_URL, page_html(gmail_dialog_fragment(), "Gmail"))
+    ed = page.locator(GMAIL_BODY)
+    ed.click()
+    page.keyboard.type(ONE_WAY)
+    wait_highlight(page, "hit my quota")
+    issue = next(i for i in requests.post(server.url + "/api/v1/lint", json={"text": ONE_WAY, "grammar": False}).json()["issues"]
+                 if i["text"] == "hit my quota")
+    replacement = issue["replacements"][0]
+    before = editor_text(page)
+    pos = range_center(page, "hit my quota")
+    page.mouse.click(pos["x"], pos["y"])                       # caret into the underline, card opens
+    page.wait_for_function("() => document.querySelector('twoway-card')?.dataset.rule")
+    assert page.evaluate("() => document.querySelector('twoway-card').dataset.rule") == issue["rule"]
+    page.keyboard.press("Alt+Enter")                           # keyboard: focus moves into the card
+    page.wait_for_function("() => document.activeElement?.localName === 'twoway-card'")
+    page.keyboard.press("Escape")                              # Esc closes it, focus back in the editor
+    page.wait_for_function("() => document.querySelector('twoway-card').dataset.open === 'false'")
+    assert page.evaluate("() => document.activeElement?.getAttribute('g_editable')") == "true"
+    page.keyboard.press("Alt+Enter")
+    page.wait_for_function("() => document.activeElement?.localName === 'twoway-card'")
+    page.keyboard.press("Enter")                               # the first replacement
+    page.wait_for_function("(r) => document.querySelector('[g_editable=\"true\"]').innerText.includes(r)", arg=replacement)
+    after = editor_text(page)
+    assert "hit my quota" not in after
+    assert after == before.replace("hit my quota", replacement)
+    assert "hit my quota" not in highlighted_texts(page)
+    page.keyboard.press("Control+z")
+    page.wait_for_function("() => document.querySelector('[g_editable=\"true\"]').innerText.includes('hit my quota')")
+    assert editor_text(page) == before
+    wait_highlight(page, "hit my quota")                       # re-linted after the undo
+    no_errors(page)
+
+
+def test_underlines_follow_edits_and_drop_when_their_words_change(browser, server):
+    page = browser.open(GMAIL_URL, page_html(gmail_dialog_fragment(), "Gmail"))
+    page.locator(GMAIL_BODY).click()
+    page.keyboard.type(ONE_WAY)
+    wait_highlight(page, "hit my quota")
+    wait_highlight(page, "Just checking in")
+    # Typing before a flagged span: the underline stays on the same words.
+    page.keyboard.press("Control+Home")
+    page.keyboard.type("Hello! ")
+    assert {"Just checking in", "hit my quota"} <= set(highlighted_texts(page))
+    # Editing inside a flagged span: its underline goes at once, before any new answer.
+    pos = range_center(page, "hit my quota")
+    page.mouse.click(pos["x"], pos["y"])
+    page.keyboard.type("X")
+    texts = highlighted_texts(page)
+    assert all("quota" not in t for t in texts), texts
+    assert "Just checking in" in texts
+    no_errors(page)
+
+
+def test_offsets_across_formatting_emoji_nbsp_and_links(browser, server):
+    body = ('<div class="nH" role="dialog"><input name="subjectbox" aria-label="Subject">'
+            '<div contenteditable="true" g_editable="true" role="textbox" aria-label="Message Body">'
+            '<div>Hi 👋🏽 Sam,</div><div><br></div>'
+            '<div>Just&nbsp;checking <b>in</b> to see if you had a chance to look.</div>'
+            '<div><a href="https://example.com">I need</a> to hit <i>my</i> quota this month. 🎯</div>'
+            '</div></div>')
+    page = browser.open(GMAIL_URL, page_html(body, "Gmail"))
+    want = expected_spans(server, "Hi 👋🏽 Sam,\n\nJust checking in to see if you had a chance to look.\nI need to hit my quota this month. 🎯")
+    assert "hit my quota" in want and "Just checking in" in want
+    wait_texts(page, want)
+    no_errors(page)
+
+
+def test_subject_line_is_linted(browser, server):
+    page = browser.open(GMAIL_URL, page_html(gmail_dialog_fragment(), "Gmail"))
+    page.locator('input[name="subjectbox"]').click()
+    page.keyboard.type(PRESSURE)
+    page.locator(GMAIL_BODY).click()
+    page.keyboard.type("Hi Sam, how is the rollout going for your team?")
+    resp = requests.post(server.url + "/api/v1/lint", json={"text": "Hi Sam, how is the rollout going for your team?",
+                                                           "subject": PRESSURE, "grammar": False}).json()
+    subject_spans = sorted(i["text"] for i in resp["issues"] if i["field"] == "subject" and i["end"] > i["start"])
+    assert subject_spans
+    wait_texts(page, subject_spans + sorted(i["text"] for i in resp["issues"] if i["field"] == "body" and i["end"] > i["start"]))
+    # The subject's underlines live on its mirror overlay's text, aligned with the input.
+    on_mirror = page.evaluate("""() => { const out = [];
+      for (const [n, h] of CSS.highlights) for (const r of h)
+        if (r.startContainer.parentElement?.dataset.twoway === 'mirror') out.push(r.toString());
+      return out.sort(); }""")
+    assert on_mirror == subject_spans
+    assert page.locator('input[name="subjectbox"]').input_value() == PRESSURE
+    no_errors(page)
+
+
+def test_two_compose_boxes_work_on_their_own(browser, server):
+    dialog = gmail_dialog_fragment()
+    page = browser.open(GMAIL_URL, page_html(dialog + dialog, "Gmail"))
+    page.wait_for_function("() => document.querySelectorAll('twoway-badge').length === 2")
+    eds = page.locator(GMAIL_BODY)
+    eds.nth(0).click()
+    page.keyboard.type("I need to hit my quota this month.")
+    eds.nth(1).click()
+    page.keyboard.type(PRESSURE)
+    wait_answers(page, 1, index=0)
+    wait_answers(page, 1, index=1)
+    wait_texts(page, expected_spans(server, "I need to hit my quota this month.") + expected_spans(server, PRESSURE))
+    by_editor = page.evaluate("""() => {
+      const eds = [...document.querySelectorAll('[g_editable="true"]')];
+      const out = [[], []];
+      for (const [n, h] of CSS.highlights) for (const r of h) {
+        const i = eds.findIndex(e => e.contains(r.startContainer)); if (i >= 0) out[i].push(r.toString()); }
+      return out.map(a => a.sort()); }""")
+    assert by_editor[0] == expected_spans(server, "I need to hit my quota this month.")
+    assert by_editor[1] == expected_spans(server, PRESSURE)
+    assert badge(page, 0)["score"] != badge(page, 1)["score"] or badge(page, 0)["count"] == badge(page, 1)["count"]
+    no_errors(page)
+
+
+def test_compose_box_that_appears_later_is_found(browser, server):
+    page = browser.open(GMAIL_URL, page_html("<div id='app'>Inbox</div>", "Gmail"))
+    page.evaluate("(html) => { setTimeout(() => { document.getElementById('app').insertAdjacentHTML('beforeend', html); }, 300); }",
+                  gmail_dialog_fragment())
+    page.wait_for_selector(GMAIL_BODY)
+    page.locator(GMAIL_BODY).click()
+    page.keyboard.type("I need to hit my quota this month.")
+    wait_highlight(page, "hit my quota")
+    # Closing the compose box removes its badge and underlines.
+    page.evaluate("() => document.getElementById('app').replaceChildren()")
+    page.wait_for_function("() => document.querySelectorAll('twoway-badge').length === 0")
+    assert highlighted_texts(page) == []
+    no_errors(page)
+
+
+def test_textarea_on_a_site_the_rep_turned_on(browser, server):
+    browser.set_settings(sites=["http://localhost"])
+    browser.sw.evaluate("() => new Promise(r => setTimeout(r, 300))")
+    registered = browser.sw.evaluate("() => chrome.scripting.getRegisteredContentScripts()")
+    assert registered and registered[0]["matches"] == ["http://localhost/*"]
+    html = page_html('<form><input name="subject" style="width:400px"><br>'
+                     '<textarea id="t" rows="8" cols="60" style="font:15px/1.4 monospace"></textarea></form>', "CRM")
+    page = browser.open(SITE_URL, html)
+    page.wait_for_function("() => document.querySelector('twoway-badge')")
+    page.locator("#t").click()
+    text = "Hi Sam,\n\n" + ONE_WAY
+    page.keyboard.type(text)
+    wait_highlight(page, "hit my quota")
+    assert highlighted_texts(page) == expected_spans(server, text)
+    assert page.locator("#t").input_value() == text
+    # The mirror sits exactly over the textarea.
+    boxes = page.evaluate("""() => { const m = document.querySelectorAll('[data-twoway="mirror"]');
+      const t = document.getElementById('t').getBoundingClientRect();
+      const r = [...m].map(e => e.getBoundingClientRect()).find(b => Math.abs(b.top - t.top) < 1);
+      return r ? [r.left - t.left, r.top - t.top, r.width - t.width, r.height - t.height] : null; }""")
+    assert boxes == [0, 0, 0, 0]
+    # Apply through the card in the textarea too, and undo.
+    pos = range_center(page, "hit my quota")
+    page.mouse.click(pos["x"], pos["y"])
+    page.keyboard.press("Alt+Enter")
+    page.wait_for_function("() => document.activeElement?.localName === 'twoway-card'")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => !document.getElementById('t').value.includes('hit my quota')")
+    page.keyboard.press("Control+z")
+    page.wait_for_function("() => document.getElementById('t').value.includes('hit my quota')")
+    assert page.locator("#t").input_value() == text
+    no_errors(page)
+
+
+def test_server_stopped_then_back(playwright_instance):
+    srv = ServerHandle().start()
+    port = srv.port
+    b = Browser(playwright_instance, srv)
+    try:
+        page = b.open(GMAIL_URL, page_html(gmail_dialog_fragment(), "Gmail"))
+        page.locator(GMAIL_BODY).click()
+        page.keyboard.type("I need to hit my quota this month.")
+        wait_highlight(page, "hit my quota")
+        srv.stop()
+        page.keyboard.type(" " + PRESSURE)
+        page.wait_for_function("() => document.querySelector('twoway-badge')?.dataset.state === 'error'", timeout=10000)
+        assert "unreachable" in page.evaluate("() => document.querySelector('twoway-badge').title")
+        time.sleep(2.5)                        # a few backed-off retries fail quietly
+        srv.start(port)
+        page.wait_for_function("() => document.querySelector('twoway-badge')?.dataset.state === 'ok'", timeout=20000)
+        wait_texts(page, expected_spans(srv, "I need to hit my quota this month. " + PRESSURE))
+        assert "hit my quota" in highlighted_texts(page)
+        no_errors(page)
+    finally:
+        b.close()
+        srv.stop()
+
+
+def test_server_error_and_token(playwright_instance):
+    srv = ServerHandle({"API_TOKEN": "s3cret"}).start()
+    b = Browser(playwright_instance, srv)
+    try:
+        page = b.open(GMAIL_URL, page_html(gmail_dialog_fragment(), "Gmail"))
+        page.locator(GMAIL_BODY).click()
+        page.keyboard.type("I need to hit my quota this month.")
+        page.wait_for_function("() => document.querySelector('twoway-badge')?.dataset.state === 'error'", timeout=10000)
+        assert "token" in page.evaluate("() => document.querySelector('twoway-badge').title")
+        b.set_settings(token="s3cret")
+        wait_highlight(page, "hit my quota", timeout=20)
+        no_errors(page)
+    finally:
+        b.close()
+        srv.stop()
+
+
+def test_mute_and_category_settings(browser, server):
+    page = browser.open(GMAIL_URL, page_html(gmail_dialog_fragment(), "Gmail"))
+    page.locator(GMAIL_BODY).click()
+    page.keyboard.type(ONE_WAY + " " + PRESSURE)
+    wait_texts(page, expected_spans(server, ONE_WAY + " " + PRESSURE))
+    quota_rule = next(i["rule"] for i in requests.post(server.url + "/api/v1/lint", json={"text": ONE_WAY}).json()["issues"]
+                      if i["text"] == "hit my quota")
+    # "Mute this rule" from the card, by keyboard: Alt+Enter, Tab to the mute button.
+    pos = range_center(page, "hit my quota")
+    page.mouse.click(pos["x"], pos["y"])
+    page.keyboard.press("Alt+Enter")
+    page.wait_for_function("() => document.activeElement?.localName === 'twoway-card'")
+    n_reps = len(next(i for i in requests.post(server.url + "/api/v1/lint", json={"text": ONE_WAY}).json()["issues"]
+                      if i["text"] == "hit my quota")["replacements"])
+    for _ in range(n_reps - 1 + 2):            # past the other replacements and "Ignore here"
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => ![...CSS.highlights.values()].some(h => [...h].some(r => r.toString() === 'hit my quota'))")
+    assert quota_rule in browser.get_settings()["muted"]
+    # The category switch hides a whole category.
+    browser.set_settings(categories={"pressure": False, "self_focus": True, "grammar": True, "spelling": True, "style": True})
+    page.wait_for_function("() => !(CSS.highlights.get('twoway-pressure')?.size)")
+    assert "Just checking in" in highlighted_texts(page)
+    no_errors(page)
+
+
+def test_options_page(browser):
+    page = browser.ctx.new_page()
+    page.goto(f"chrome-extension://{browser.extension_id}/options/options.html")
+    assert page.locator("#serverUrl").input_value() == browser.server.url
+    browser.set_settings(muted=["pressure.fake-deadline"])
+    page.reload()
+    page.wait_for_selector("#muted li")
+    page.locator("#muted li button").click()
+    page.wait_for_function("() => document.querySelectorAll('#muted li').length === 0")
+    assert browser.get_settings()["muted"] == []
+    page.locator("#categories input[data-category=style]").uncheck()
+    page.locator("#save").click()
+    page.wait_for_function("() => document.getElementById('status').textContent === 'Saved.'")
+    assert browser.get_settings()["categories"]["style"] is False
