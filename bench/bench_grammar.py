@@ -30,10 +30,10 @@ SENTENCES = [
     "You mentioned that new agents need roughly {n} days before they can close tickets on their own, "
     "and that the backlog grows every time a senior person goes on leave.",
     "I was curious how you decide which of the {n} open tickets go to the newer agents first.",
-    "A few teams your size, {n} of them this year, have started pairing each new hire with a short "
+    "A few teams your size, {n} of them, have started pairing each new hire with a short "
     "list of saved answers, and they told us it cut their ramp time roughly in half.",
     "Would it be useful if I sent over the {n}-point checklist that one of them shared with me?",
-    "There's no pressure either way, and I'm happy to hear what has or hasn't worked for your {n} agents so far.",
+    "There's no pressure either way, and I'm happy to hear what has worked for your {n} agents.",
     "If a quick call next week suits you better, pick any of the {n} open slots that work on your side.",
 ]
 

@@ -72,8 +72,11 @@
           push(data.replace(NORMALIZE, " "));
         } else if (type === 1) {
           if (child.matches(STOP_SELECTOR)) { stopped = true; return; }
-          if (child.matches(EXCLUDE_SELECTOR)) continue;
           var tag = child.localName;
+          if (child.matches(EXCLUDE_SELECTOR)) {
+            if (BLOCK[tag] === 1) newline();     // a skipped block still separates lines
+            continue;
+          }
           if (tag === "br") { push("\n"); continue; }
           if (SKIP[tag]) continue;
           var block = BLOCK[tag] === 1;

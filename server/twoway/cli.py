@@ -1,19 +1,187 @@
-"""Placeholder CLI."""
+"""The `twoway` command: lint files, serve the API, and list or check rule packs."""
+from __future__ import annotations
+
 import argparse
+import json
 import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(prog="twoway")
-    sub = parser.add_subparsers(dest="cmd", required=True)
-    serve = sub.add_parser("serve")
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # usage errors exit 2, as argparse does, with our wording
+        self.print_usage(sys.stderr)
+        print(f"twoway: {message}", file=sys.stderr)
+        sys.exit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="twoway", description="Two-Way: flags one-way (pressure, self-focused) sales writing.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    lint = sub.add_parser("lint", help="lint email drafts (files, or - for standard input)")
+    lint.add_argument("files", nargs="*", default=["-"], metavar="FILE")
+    lint.add_argument("--format", choices=("text", "json"), default="text")
+    lint.add_argument("--subject", default="", help="subject line to lint with a single input")
+    lint.add_argument("--grammar", action="store_true", help="also ask LanguageTool (TWOWAY_LANGUAGETOOL)")
+    lint.add_argument("--rules-dir", help="a team rule pack that extends the bundled one")
+
+    serve = sub.add_parser("serve", help="serve the API and the lint page")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
-    args = parser.parse_args(argv)
-    from . import create_app
-    create_app().run(host=args.host, port=args.port)
-    return 0
+    serve.add_argument("--rules-dir", help="a team rule pack that extends the bundled one")
 
+    rules = sub.add_parser("rules", help="list the rules of the pack")
+    rules.add_argument("--rules-dir")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+
+    check = sub.add_parser("check-rules", help="validate a rule pack and run every rule's examples")
+    check.add_argument("dir", nargs="?", help="a team pack directory (default: the bundled pack)")
+
+    evaluate = sub.add_parser("evaluate", help="precision and recall on labelled sentences (JSON lines)")
+    evaluate.add_argument("file")
+    evaluate.add_argument("--rules-dir")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from .pack import RulePackError
+
+    try:
+        return COMMANDS[args.command](args)
+    except RulePackError as exc:
+        print(f"twoway: rule pack error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _app(rules_dir: str | None, grammar: bool = False):
+    from . import create_app
+
+    overrides = {} if grammar else {"LANGUAGETOOL": "off"}
+    if rules_dir:
+        overrides["RULES_DIR"] = rules_dir
+    return create_app(overrides)
+
+
+def cmd_lint(args) -> int:
+    from .api import lint_response
+
+    inputs = []
+    for name in args.files:
+        if name == "-":
+            inputs.append(("<stdin>", sys.stdin.read()))
+            continue
+        try:
+            inputs.append((name, Path(name).read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"twoway: cannot read {name}: {exc.strerror if isinstance(exc, OSError) else 'not UTF-8 text'}",
+                  file=sys.stderr)
+            return EXIT_USAGE
+    if args.subject and len(inputs) > 1:
+        print("twoway: --subject goes with a single input", file=sys.stderr)
+        return EXIT_USAGE
+    app = _app(args.rules_dir, args.grammar)
+    results = []
+    with app.app_context():
+        for name, text in inputs:
+            results.append((name, text, lint_response(text, args.subject, grammar=args.grammar)))
+        app.extensions["twoway.grammar"].close()
+    if args.format == "json":
+        payload = [dict(answer, file=name) for name, _, answer in results]
+        json.dump(payload[0] if len(payload) == 1 else payload, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for name, text, answer in results:
+            print_text_report(name, text, args.subject, answer)
+    errors = any(i["severity"] == "error" for _, _, a in results for i in a["issues"])
+    return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def print_text_report(name: str, text: str, subject: str, answer: dict) -> None:
+    from .textutil import Utf16Map
+
+    body_map = Utf16Map(text)
+    for issue in answer["issues"]:
+        source = subject if issue["field"] == "subject" else text
+        start = body_map.from_utf16(issue["start"]) if issue["field"] == "body" else Utf16Map(subject).from_utf16(issue["start"])
+        line = source.count("\n", 0, start) + 1
+        col = start - (source.rfind("\n", 0, start) + 1) + 1
+        where = f"{name}:subject:{col}" if issue["field"] == "subject" else f"{name}:{line}:{col}"
+        quoted = f' "{issue["text"]}"' if issue["text"] else ""
+        print(f'{where}: {issue["severity"]} {issue["category"]} {issue["rule"]} {issue["message"]}{quoted}')
+    stats = answer["stats"]
+    print(f'{name}: alignment {stats["alignment_score"]}/100 ({stats["verdict"]}), '
+          f'{len(answer["issues"])} finding(s), {stats["words"]} words, reading grade {stats["reading_grade"]}')
+
+
+def cmd_serve(args) -> int:
+    from . import create_app
+
+    app = create_app({"RULES_DIR": args.rules_dir} if args.rules_dir else None)
+    print(f"Two-Way on http://{args.host}:{args.port}/ ({len(app.extensions['twoway.linter'].pack.rules)} rules)")
+    app.run(host=args.host, port=args.port, threaded=True)
+    return EXIT_OK
+
+
+def cmd_rules(args) -> int:
+    from .config import BUNDLED_RULES_DIR
+    from .pack import load_pack
+
+    pack = load_pack(BUNDLED_RULES_DIR, args.rules_dir)
+    if args.format == "json":
+        json.dump([r.describe() for r in pack.rules], sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return EXIT_OK
+    for rule in pack.rules:
+        print(f"{rule.id:40} {rule.category:11} {rule.severity:10} {rule.message}")
+    print(f"{len(pack.rules)} rules" + (f", {len(pack.disabled)} disabled" if pack.disabled else ""))
+    return EXIT_OK
+
+
+def cmd_check_rules(args) -> int:
+    from .config import BUNDLED_RULES_DIR
+    from .engine import Linter
+    from .examples import check_rule_examples
+    from .pack import load_pack
+
+    pack = load_pack(BUNDLED_RULES_DIR, args.dir)
+    linter = Linter(pack)
+    own = {p.name for p in Path(args.dir).iterdir()} if args.dir else None
+    failed = 0
+    checked = [r for r in pack.rules if own is None or r.source in own]
+    for rule in checked:
+        problems = check_rule_examples(linter, rule)
+        failed += bool(problems)
+        for problem in problems:
+            print(f"{rule.source}: {rule.id}: {problem}")
+    print(f"{len(checked) - failed} passed, {failed} failed")
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def cmd_evaluate(args) -> int:
+    from .config import BUNDLED_RULES_DIR
+    from .engine import Linter
+    from .evaluate import read_jsonl, sentence_scores
+    from .pack import load_pack
+
+    try:
+        records = read_jsonl(args.file)
+    except (OSError, ValueError) as exc:
+        print(f"twoway: cannot read {args.file}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    scores = sentence_scores(Linter(load_pack(BUNDLED_RULES_DIR, args.rules_dir)), records)
+    for category in ("pressure", "self_focus"):
+        s = scores[category]
+        print(f"{category:11} precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
+              f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
+    print(f"hard negatives flagged: {scores['hard_negative_flag_rate']:.3f} of {scores['hard_negatives']}")
+    return EXIT_OK
+
+
+COMMANDS = {"lint": cmd_lint, "serve": cmd_serve, "rules": cmd_rules, "check-rules": cmd_check_rules,
+            "evaluate": cmd_evaluate}
 
 if __name__ == "__main__":
     sys.exit(main())

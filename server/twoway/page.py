@@ -95,12 +95,12 @@ def lint_form():
     """The no-JavaScript path: the form posts here and gets the rendered result."""
     if not _same_origin():
         return _render(error="This form only accepts posts from its own page.", status=403)
+    if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return _render(error="Send the form as a web form.", status=415)
     try:
         form = request.form
     except RequestEntityTooLarge:
         return _render(error=_too_long(), status=413)
-    if request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        return _render(error="Send the form as a web form.", status=415)
     # Browsers send a textarea's line breaks as CRLF; the page's script (and so the API) sees LF.
     text = _lf(form.get("text", ""))
     subject = _lf(form.get("subject", ""))
@@ -162,6 +162,7 @@ def _render(text: str = "", subject: str = "", grammar: bool = True, result: dic
         max_chars=current_app.config["MAX_CHARS"],
         ext_available=(EXTENSION_LIB_DIR / "render.js").is_file(),
         version=__version__,
+        apply_value=apply_value,
     )
     return html, status
 
@@ -188,18 +189,25 @@ def _same_origin() -> bool:
     return parts.netloc == request.host and parts.scheme in ("http", "https")
 
 
+def apply_value(issue: dict, j: int) -> str:
+    """What a replacement button posts: the finding by field, span and rule (not by its index,
+    which a re-check with grammar could shift), and the replacement's index."""
+    return f"{issue['field']}:{issue['start']}:{issue['end']}:{j}:{issue['rule']}"
+
+
 def _apply_replacement(value: str, text: str, subject: str, grammar: bool):
-    """`value` is "<issue index>:<replacement index>" of the check of this same text."""
+    """Apply the replacement that `value` (see apply_value) names to this same text."""
     try:
-        i, j = (int(part) for part in value.split(":", 1))
+        field, start16, end16, j, rule = value.split(":", 4)
+        start16, end16, j = int(start16), int(end16), int(j)
     except ValueError:
         return None
-    issues = lint_response(text, subject, grammar)["issues"]
-    if not (0 <= i < len(issues)):
+    issue = next((x for x in lint_response(text, subject, grammar)["issues"]
+                  if (x["field"], x["start"], x["end"], x["rule"]) == (field, start16, end16, rule)), None)
+    if issue is None or is_email_level(issue):
         return None
-    issue = issues[i]
     replacements = issue.get("replacements") or []
-    if not (0 <= j < len(replacements)) or is_email_level(issue):
+    if not (0 <= j < len(replacements)):
         return None
     source = subject if issue["field"] == "subject" else text
     offsets = Utf16Map(source)

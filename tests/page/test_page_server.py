@@ -8,7 +8,7 @@ import pytest
 
 import twoway
 from twoway.api import lint_response
-from twoway.page import CSP, build_view, fmt_number, mark_segments, stat_rows
+from twoway.page import CSP, apply_value, build_view, fmt_number, mark_segments, stat_rows
 
 from page_expect import ONE_WAY_EMAIL, ONE_WAY_SUBJECT, XSS_STRINGS, expected_findings, expected_notes, \
     expected_panel
@@ -200,12 +200,14 @@ def test_apply_a_replacement_without_javascript(app, client):
              if x["replacements"] and x["start"] != x["end"] and x["field"] == "body"]
     assert found, [x["rule"] for x in answer["issues"]]
     i, issue = found[0]
-    r = _post(client, text=ONE_WAY_EMAIL, grammar="on", apply=f"{i}:0")
+    r = _post(client, text=ONE_WAY_EMAIL, grammar="on", apply=apply_value(issue, 0))
     revised = ONE_WAY_EMAIL[:issue["start"]] + issue["replacements"][0] + ONE_WAY_EMAIL[issue["end"]:]
     dom = _dom(r.get_data(as_text=True))
     assert dom.body_text == revised
     # A stale or bogus index changes nothing.
-    for bogus in ("999:0", f"{i}:99", "x", "-1:0"):
+    stale = dict(issue, start=issue["start"] + 1)
+    for bogus in (apply_value(issue, 99), apply_value(stale, 0), apply_value(dict(issue, rule="no.such"), 0),
+                  "x", "body:1:2", "body:a:b:0:r"):
         dom = _dom(_post(client, text=ONE_WAY_EMAIL, grammar="on", apply=bogus).get_data(as_text=True))
         assert dom.body_text == ONE_WAY_EMAIL
 

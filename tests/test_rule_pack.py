@@ -1,0 +1,87 @@
+"""Rule packs are validated at load; errors name the file, the rule and the field."""
+from __future__ import annotations
+
+import pytest
+
+from twoway import create_app
+from twoway.config import BUNDLED_RULES_DIR
+from twoway.pack import RulePackError, load_pack
+
+GOOD_RULE = """
+  - id: team.asap
+    type: phrases
+    category: pressure
+    severity: warning
+    message: ASAP pushes the reader.
+    why: It sets your pace, not theirs.
+    replacements: [when it suits you]
+    phrases: [asap]
+    examples:
+      flag: ["Reply [[ASAP]].", "Need it [[asap]].", "[[ASAP]], please."]
+      pass: ["No need to answer asap.", "Whenever suits you.", "Take your time."]
+"""
+
+
+def write(tmp_path, text, name="team.yaml"):
+    (tmp_path / name).write_text(text)
+    return tmp_path
+
+
+@pytest.mark.parametrize("broken, field", [
+    (GOOD_RULE.replace("severity: warning", "severity: loud"), "severity"),
+    (GOOD_RULE.replace("category: pressure", "category: rudeness"), "category"),
+    (GOOD_RULE.replace("type: phrases", "type: magic"), "type"),
+    (GOOD_RULE.replace("    why: It sets your pace, not theirs.\n", ""), "why"),
+    (GOOD_RULE.replace("phrases: [asap]", "phrases: []"), "phrases"),
+    (GOOD_RULE.replace("type: phrases", "type: pattern").replace("phrases: [asap]", "patterns: ['(unclosed']"), "patterns"),
+    (GOOD_RULE.replace("message: ASAP pushes the reader.", "message: ok\n    colour: red"), "colour"),
+    (GOOD_RULE.replace('"Reply [[ASAP]]."', '"Reply ASAP."'), "examples.flag[0]"),
+    (GOOD_RULE.replace("    replacements: [when it suits you]\n", ""), "replacements"),
+])
+def test_broken_rule_names_file_rule_and_field(tmp_path, broken, field):
+    write(tmp_path, "rules:" + broken)
+    with pytest.raises(RulePackError) as err:
+        load_pack(None, tmp_path)
+    assert err.value.file.endswith("team.yaml")
+    assert err.value.rule == "team.asap"
+    assert err.value.field == field
+    assert "team.yaml" in str(err.value) and "team.asap" in str(err.value) and field in str(err.value)
+
+
+def test_invalid_yaml_names_the_file_and_line(tmp_path):
+    write(tmp_path, "rules:\n  - id: [unclosed\n")
+    with pytest.raises(RulePackError, match=r"team\.yaml: not valid YAML \(line \d+\)"):
+        load_pack(None, tmp_path)
+
+
+def test_team_pack_extends_overrides_and_disables(tmp_path):
+    write(tmp_path, "disable: [pressure.hype]\nrules:" + GOOD_RULE
+          + GOOD_RULE.replace("team.asap", "pressure.scarcity").replace("[asap]", "[few left]")
+          .replace("ASAP", "few left").replace("asap", "few left"))
+    bundled = load_pack(BUNDLED_RULES_DIR)
+    pack = load_pack(BUNDLED_RULES_DIR, tmp_path)
+    ids = [r.id for r in pack.rules]
+    assert "team.asap" in ids and "pressure.hype" not in ids
+    assert len(ids) == len(bundled.rules)  # one added, one disabled, one replaced
+    assert pack.by_id("pressure.scarcity").source == "team.yaml"
+
+
+def test_disabling_an_unknown_rule_is_an_error(tmp_path):
+    write(tmp_path, "disable: [pressure.nope]\n")
+    with pytest.raises(RulePackError, match="pressure.nope"):
+        load_pack(BUNDLED_RULES_DIR, tmp_path)
+
+
+def test_broken_pack_stops_app_start_up(tmp_path):
+    write(tmp_path, "rules:" + GOOD_RULE.replace("severity: warning", "severity: loud"))
+    with pytest.raises(RulePackError, match="severity"):
+        create_app({"LANGUAGETOOL": "off", "RULES_DIR": str(tmp_path)})
+
+
+def test_rules_dir_from_environment(tmp_path, monkeypatch):
+    write(tmp_path, "rules:" + GOOD_RULE)
+    monkeypatch.setenv("TWOWAY_RULES_DIR", str(tmp_path))
+    app = create_app({"LANGUAGETOOL": "off"})
+    answer = app.test_client().post("/api/v1/lint", json={"text": "Need it ASAP.", "grammar": False}).get_json()
+    assert [i["rule"] for i in answer["issues"]] == ["team.asap"]
+    assert create_app({"LANGUAGETOOL": "off", "RULES_DIR": None}).extensions["twoway.linter"].pack.by_id("team.asap") is None
