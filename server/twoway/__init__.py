@@ -24,7 +24,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(load_config(config))
     # Requests larger than the text limit (plus JSON overhead) are refused before parsing.
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_CHARS"] * 8 + 4096
-    app.json.ensure_ascii = False
+    # JSON answers keep \uXXXX escapes: a lone surrogate from the request must survive the round trip.
+    app.json.ensure_ascii = True
 
     pack = load_pack(app.config["BUNDLED_RULES_DIR"], app.config.get("RULES_DIR"))
     app.extensions["twoway.linter"] = Linter(pack)

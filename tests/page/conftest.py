@@ -71,14 +71,14 @@ def token_server():
     server.stop()
 
 
-@pytest.fixture()
-def app():
+@pytest.fixture(scope="module")
+def page_app():
     return twoway.create_app({"LANGUAGETOOL": "off"})
 
 
 @pytest.fixture()
-def client(app):
-    return app.test_client()
+def client(page_app):
+    return page_app.test_client()
 
 
 def _chromium_path() -> str | None:

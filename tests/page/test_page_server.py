@@ -117,10 +117,10 @@ def test_no_inline_script_and_no_third_party(client):
             assert not url.startswith(("http:", "https:", "//")), (tag, attr, url)
 
 
-def test_no_js_post_renders_the_api_answer(app, client):
+def test_no_js_post_renders_the_api_answer(page_app, client):
     r = _post(client, text=ONE_WAY_EMAIL, subject=ONE_WAY_SUBJECT, grammar="on")
     assert r.status_code == 200
-    with app.test_request_context():
+    with page_app.test_request_context():
         answer = lint_response(ONE_WAY_EMAIL, ONE_WAY_SUBJECT, True)
     assert answer["issues"], "the one-way email should flag"
     dom = _dom(r.get_data(as_text=True))
@@ -135,7 +135,7 @@ def test_no_js_post_renders_the_api_answer(app, client):
     assert {m["data-rule"] for m in dom.marks} <= {x["rule"] for x in answer["issues"]}
 
 
-def test_crlf_from_the_form_is_read_as_lf(app, client):
+def test_crlf_from_the_form_is_read_as_lf(page_app, client):
     r = _post(client, text=ONE_WAY_EMAIL.replace("\n", "\r\n"))
     dom = _dom(r.get_data(as_text=True))
     assert dom.body_text == ONE_WAY_EMAIL
@@ -193,8 +193,8 @@ def test_too_long_is_a_page_not_json():
     assert r.status_code == 413 and r.mimetype == "text/html"
 
 
-def test_apply_a_replacement_without_javascript(app, client):
-    with app.test_request_context():
+def test_apply_a_replacement_without_javascript(page_app, client):
+    with page_app.test_request_context():
         answer = lint_response(ONE_WAY_EMAIL, "", True)
     found = [(i, x) for i, x in enumerate(answer["issues"])
              if x["replacements"] and x["start"] != x["end"] and x["field"] == "body"]
