@@ -22,20 +22,47 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 sys.path.insert(0, str(ROOT / "tests" / "extension"))
 
-from conftest import (GMAIL_URL, Browser, ServerHandle, chromium_available, gmail_dialog_fragment,  # noqa: E402
+from conftest import (GMAIL_URL, Browser, chromium_available, gmail_dialog_fragment,  # noqa: E402
                       page_html, wait_answers)
 
 EMAIL_150 = (
     "Hi Sam, thanks for the time on Tuesday and for walking me through how your team handles renewals today. "
     "Just checking in to see if you had a chance to look at the notes I sent over after our call. "
     "I need to hit my quota this month, so I wanted to move quickly on this. "
-    "This price expires Friday, so sign today and we can lock in the discount for your whole team. "
-    "You mentioned that the finance group spends most of the first week of each quarter reconciling contracts "
+    "This price expires Friday, so sign today and we can lock in the discount for your team. "
+    "You mentioned that the finance group spends the first week of each quarter reconciling contracts "
     "by hand, and that two people left last year. Our customers in a similar spot usually cut that work in half "
-    "within the first two months, mostly by moving approvals out of email. "
+    "within the first two months. "
     "Would it help if I put together a short plan for your renewals in March, with the steps your team would own "
-    "and the ones we would take on? Happy to keep it to one page. What would make this worth your time next week?"
+    "and the ones we would take on? What would make this worth your time next week?"
 )
+
+
+SERVER_SNIPPET = """
+import logging, sys
+from werkzeug.serving import make_server
+from twoway import create_app
+logging.getLogger("werkzeug").setLevel(logging.ERROR)
+srv = make_server("127.0.0.1", 0, create_app({"LANGUAGETOOL": "off"}), threaded=True)
+print(srv.server_port, flush=True)
+srv.serve_forever()
+"""
+
+
+class ServerProcess:
+    """The server in its own process, as deployed: no GIL shared with the Playwright driver."""
+
+    def __init__(self):
+        import subprocess
+
+        self.proc = subprocess.Popen([sys.executable, "-c", SERVER_SNIPPET], stdout=subprocess.PIPE, text=True,
+                                     env={**__import__("os").environ, "PYTHONPATH": str(ROOT / "server")})
+        self.port = int(self.proc.stdout.readline())
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
 
 
 def pct(values, p):
@@ -55,7 +82,7 @@ def summary(name, values, target):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--samples", type=int, default=40, help="lint round trips to time (default 40)")
+    ap.add_argument("--samples", type=int, default=60, help="lint round trips to time (default 60)")
     ap.add_argument("--keys", type=int, default=300, help="keystrokes to time (default 300)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON too")
     args = ap.parse_args(argv)
@@ -66,7 +93,7 @@ def main(argv=None):
     words = len(EMAIL_150.split())
     from playwright.sync_api import sync_playwright
 
-    server = ServerHandle().start()
+    server = ServerProcess()
     try:
         with sync_playwright() as pw:
             browser = Browser(pw, server)

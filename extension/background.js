@@ -22,9 +22,15 @@ const SITES_SCRIPT_ID = "twoway-sites";
 const REQUEST_TIMEOUT_MS = 15000;
 
 let cssText = null;
+let settingsCache = null;      // refreshed on every storage change
+
+function settingsPromise() {
+  if (!settingsCache) settingsCache = TwoWaySettings.load();
+  return settingsCache;
+}
 
 async function lint(msg) {
-  const settings = await TwoWaySettings.load();
+  const settings = await settingsPromise();
   const body = { text: String(msg.text || ""), subject: String(msg.subject || "") };
   body.grammar = Boolean(settings.categories.grammar || settings.categories.spelling) && msg.grammar !== false;
   const headers = { "Content-Type": "application/json" };
@@ -102,7 +108,9 @@ ext.runtime.onMessage.addListener((msg, sender, sendResponse) => {
 ext.runtime.onInstalled.addListener(() => { syncSiteScripts(); });
 if (ext.runtime.onStartup) ext.runtime.onStartup.addListener(() => { syncSiteScripts(); });
 ext.storage.onChanged.addListener((changes, area) => {
-  if (area === "local" && changes.sites) syncSiteScripts();
+  if (area !== "local") return;
+  settingsCache = null;
+  if (changes.sites) syncSiteScripts();
 });
 if (ext.permissions && ext.permissions.onAdded) ext.permissions.onAdded.addListener(() => { syncSiteScripts(); });
 if (ext.action && ext.action.onClicked) ext.action.onClicked.addListener(() => { ext.runtime.openOptionsPage(); });
