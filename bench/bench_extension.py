@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 sys.path.insert(0, str(ROOT / "tests" / "extension"))
 
-from conftest import (GMAIL_URL, Browser, chromium_available, gmail_dialog_fragment,  # noqa: E402
+from ext_harness import (GMAIL_URL, Browser, chromium_available, gmail_dialog_fragment,  # noqa: E402
                       page_html, wait_answers)
 
 EMAIL_150 = (
@@ -137,7 +137,9 @@ def main(argv=None):
     finally:
         server.stop()
 
-    print(f"bench_extension: Gmail-like compose, {words}-word email, grammar off, {drawn_ranges} underlines drawn")
+    load = " ".join(f"{x:.1f}" for x in __import__("os").getloadavg())
+    print(f"bench_extension: Gmail-like compose, {words}-word email, grammar off, {drawn_ranges} underlines drawn"
+          f" (load average {load} on {__import__('os').cpu_count()} cores)")
     print(summary("lint-to-draw", draws, 100))
     print(summary("keystroke", keys, 2))
     print(summary("draw only", draw_only, 100))

@@ -1,8 +1,10 @@
-"""Accuracy floors on our own labelled sentences and emails (tests/data/, written to labels.md).
+"""Accuracy floors on labelled sentences and emails written to labels.md by people who did not see the rules.
 
-dev_sentences.jsonl was used to tune the rules; check_sentences.jsonl was written separately in
-another style and tuned on later; blind_sentences.jsonl was never looked at sentence by sentence
-and is the honest estimate of generalisation (its figures are reported, with a floor well below).
+lint_rules/training/*.jsonl tuned the hand-written rules and train the learned rules, so their
+floors only guard against regressions. tests/data/blind_sentences.jsonl was never read sentence by
+sentence nor trained on: it is the estimate of how the pack does on phrasing it has not seen,
+held to the targets for the held-out set (pressure P >= 0.90, R >= 0.85; self_focus P >= 0.85,
+R >= 0.80; at most 1 in 10 hard negatives flagged).
 """
 from __future__ import annotations
 
@@ -13,19 +15,20 @@ import pytest
 from twoway.evaluate import email_auc, read_jsonl, sentence_scores
 
 DATA = Path(__file__).parent / "data"
+TRAINING = Path(__file__).parents[1] / "lint_rules" / "training"
 
 FLOORS = {
     # file: (pressure precision, pressure recall, self_focus precision, self_focus recall, hard-negative flag rate)
-    "dev_sentences.jsonl": (0.95, 0.95, 0.95, 0.95, 0.05),
-    "check_sentences.jsonl": (0.90, 0.80, 0.90, 0.55, 0.10),
-    "blind_sentences.jsonl": (0.90, 0.50, 0.90, 0.50, 0.10),
+    TRAINING / "dev_sentences.jsonl": (0.97, 0.97, 0.97, 0.97, 0.03),
+    TRAINING / "check_sentences.jsonl": (0.95, 0.95, 0.95, 0.95, 0.05),
+    DATA / "blind_sentences.jsonl": (0.90, 0.85, 0.85, 0.80, 0.10),
 }
 
 
-@pytest.mark.parametrize("name", sorted(FLOORS))
-def test_sentence_precision_and_recall_floors(linter, name):
-    scores = sentence_scores(linter, read_jsonl(DATA / name))
-    p_prec, p_rec, s_prec, s_rec, hard = FLOORS[name]
+@pytest.mark.parametrize("path", sorted(FLOORS), ids=lambda p: p.name)
+def test_sentence_precision_and_recall_floors(linter, path):
+    scores = sentence_scores(linter, read_jsonl(path))
+    p_prec, p_rec, s_prec, s_rec, hard = FLOORS[path]
     assert scores["pressure"]["precision"] >= p_prec
     assert scores["pressure"]["recall"] >= p_rec
     assert scores["self_focus"]["precision"] >= s_prec
@@ -34,7 +37,7 @@ def test_sentence_precision_and_recall_floors(linter, name):
 
 
 def test_dataset_is_large_enough_with_hard_negatives():
-    records = read_jsonl(DATA / "dev_sentences.jsonl")
+    records = read_jsonl(TRAINING / "dev_sentences.jsonl")
     assert len(records) >= 200
     assert sum(1 for r in records if r.get("hard_negative")) >= 50
 

@@ -85,3 +85,46 @@ def test_rules_dir_from_environment(tmp_path, monkeypatch):
     answer = app.test_client().post("/api/v1/lint", json={"text": "Need it ASAP.", "grammar": False}).get_json()
     assert [i["rule"] for i in answer["issues"]] == ["team.asap"]
     assert create_app({"LANGUAGETOOL": "off", "RULES_DIR": None}).extensions["twoway.linter"].pack.by_id("team.asap") is None
+
+
+CLASSIFIER_RULE = """
+  - id: team.learned
+    type: classifier
+    category: pressure
+    severity: warning
+    message: Reads as pressure.
+    why: It pushes.
+    advice: Ease off.
+    training: [{training}]
+    threshold: 1
+"""
+
+
+def test_classifier_training_file_problems_name_the_field(tmp_path):
+    write(tmp_path, "rules:" + CLASSIFIER_RULE.format(training="missing.jsonl"))
+    with pytest.raises(RulePackError) as err:
+        load_pack(None, tmp_path)
+    assert (err.value.rule, err.value.field) == ("team.learned", "training") and "missing.jsonl" in str(err.value)
+    (tmp_path / "bad.jsonl").write_text('{"text": "ok", "labels": []}\nnot json\n')
+    write(tmp_path, "rules:" + CLASSIFIER_RULE.format(training="bad.jsonl"))
+    with pytest.raises(RulePackError, match=r"bad\.jsonl line 2"):
+        load_pack(None, tmp_path)
+
+
+def test_classifier_learns_from_a_teams_sentences(tmp_path):
+    lines = ['{"text": "Sign the renewal before the board meets or lose the rate.", "labels": ["pressure"]}',
+             '{"text": "Lose the rate unless the renewal is signed.", "labels": ["pressure"]}',
+             '{"text": "How did the board meeting go?", "labels": []}',
+             '{"text": "Here are the notes from the meeting.", "labels": []}']
+    (tmp_path / "team.jsonl").write_text("\n".join(lines))
+    write(tmp_path, "rules:" + CLASSIFIER_RULE.format(training="team.jsonl"))
+    rule = load_pack(None, tmp_path).rules[0]
+    assert rule.trained_on == 4
+    assert rule.score("You will lose the rate.") > 1 > rule.score("How are the notes?")
+
+
+def test_cooccurrence_needs_two_concepts(tmp_path):
+    write(tmp_path, "rules:" + GOOD_RULE.replace("type: phrases", "type: cooccurrence").replace("phrases: [asap]", "all: [asap]"))
+    with pytest.raises(RulePackError) as err:
+        load_pack(None, tmp_path)
+    assert err.value.field == "all"

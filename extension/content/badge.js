@@ -100,6 +100,8 @@
     var st = this.host.style;
     if (!this.anchor.isConnected || (!r.width && !r.height)) { st.display = "none"; return; }
     st.display = "block";
+    st.left = "0px";
+    st.top = "0px";
     var vw = document.documentElement.clientWidth || window.innerWidth;
     var vh = document.documentElement.clientHeight || window.innerHeight;
     var w = this.host.offsetWidth || 60, h = this.host.offsetHeight || 26;

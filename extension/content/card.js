@@ -14,6 +14,7 @@
   "use strict";
   var ext = root.chrome || root.browser;
   var cssPromise = null;
+  var cssLoaded = null;      // the text, once known: new hosts get it synchronously
 
   function cssText() {
     if (!cssPromise) {
@@ -21,7 +22,8 @@
         try {
           ext.runtime.sendMessage({ type: "css" }, function (resp) {
             void (ext.runtime.lastError);
-            resolve(resp && resp.ok ? resp.css : "");
+            cssLoaded = resp && resp.ok ? resp.css : "";
+            resolve(cssLoaded);
           });
         } catch (err) {
           resolve("");
@@ -37,9 +39,14 @@
     host.style.cssText = "all: initial; position: fixed; z-index: 2147483647; top: 0; left: 0; display: none;";
     var shadow = host.attachShadow({ mode: "closed" });
     var style = document.createElement("style");
-    style.textContent = ":host{all:initial}";
+    style.textContent = ":host{all:initial}\n" + (cssLoaded || "");
     shadow.appendChild(style);
-    cssText().then(function (css) { style.textContent = ":host{all:initial}\n" + css; });
+    if (cssLoaded === null) {
+      cssText().then(function (css) {
+        style.textContent = ":host{all:initial}\n" + css;
+        if (kind === "card") reposition();
+      });
+    }
     document.documentElement.appendChild(host);
     return { host: host, shadow: shadow, style: style };
   }
@@ -66,16 +73,28 @@
   function place(host, range) {
     var rects = range ? range.getClientRects() : [];
     var r = rects.length ? rects[0] : (range ? range.getBoundingClientRect() : { left: 20, top: 20, bottom: 20 });
+    var card = state && state.card;
+    // Measure at the origin, where the host has the whole viewport to lay out in.
+    host.style.left = "0px";
+    host.style.top = "0px";
     host.style.display = "block";
     host.style.visibility = "hidden";
+    if (card) card.style.maxHeight = "";
     var w = host.offsetWidth || 320, h = host.offsetHeight || 160;
     var vw = document.documentElement.clientWidth || window.innerWidth;
     var vh = document.documentElement.clientHeight || window.innerHeight;
     var left = Math.max(8, Math.min(r.left, vw - w - 8));
-    var top = r.bottom + 6;
-    if (top + h > vh - 8 && r.top - h - 6 > 8) top = r.top - h - 6;
+    var below = vh - r.bottom - 14, above = r.top - 14;
+    var top;
+    if (h <= below || below >= above) {
+      top = r.bottom + 6;
+      if (h > below && card) card.style.maxHeight = Math.max(120, below) + "px";
+    } else {
+      if (h > above && card) { card.style.maxHeight = Math.max(120, above) + "px"; h = host.offsetHeight; }
+      top = r.top - h - 6;
+    }
     host.style.left = Math.round(left) + "px";
-    host.style.top = Math.round(top) + "px";
+    host.style.top = Math.round(Math.max(4, top)) + "px";
     host.style.visibility = "visible";
   }
 

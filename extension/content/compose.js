@@ -227,9 +227,9 @@
       var mine = issues.filter(function (i) { return (i.field || "body") === f.name && i.end > i.start; });
       if (!mine.length) return;
       var ex = f.extraction();
-      var d = root.TwoWayOffsets.diff(sent, ex.text);
+      var map = root.TwoWayOffsets.mapper(sent, ex.text);
       mine.forEach(function (issue) {
-        var pos = root.TwoWayOffsets.shift(issue.start, issue.end, d, sent, ex.text);
+        var pos = map(issue.start, issue.end);
         if (!pos) return;
         // The words under the range must be the words the server flagged.
         if (ex.text.slice(pos.start, pos.end) !== sent.slice(issue.start, issue.end)) return;

@@ -6,7 +6,9 @@
  *     toRange(extraction, start, end, doc?) -> Range | null     (null when nothing to underline)
  *     offsetOf(extraction, node, offset) -> number              (a DOM point back to a text offset)
  *     diff(oldText, newText) -> {prefix, oldEnd, newEnd, delta}  (the one changed region)
- *     shift(start, end, d, oldText, newText) -> {start, end} | null
+ *     shift(start, end, d, oldText, newText) -> {start, end} | null  (one edited region)
+ *     runs(oldText, newText, maxD) -> [[oldStart, newStart, len]...] | null  (Myers diff, equal runs)
+ *     mapper(oldText, newText) -> (start, end) -> {start, end} | null   (any number of edits)
  *     rebase(issues, oldText, newText) -> issues                 (shifted past an edit; overlapping ones dropped)
  *   }
  *
@@ -103,17 +105,85 @@
     return null;   // overlapping the edited region: dropped (the next lint redraws it)
   }
 
+  // Equal runs [oldStart, newStart, length] between two texts (Myers' O(ND) diff on the part
+  // between the common prefix and suffix), or null when they differ by more than maxD edits.
+  function runs(a, b, maxD) {
+    var d0 = diff(a, b);
+    var out = [];
+    if (d0.prefix) out.push([0, 0, d0.prefix]);
+    var A = a.slice(d0.prefix, d0.oldEnd), B = b.slice(d0.prefix, d0.newEnd);
+    var n = A.length, m = B.length;
+    if (n && m) {
+      var limit = Math.min(maxD || 256, n + m);
+      var off = limit + 1, size = 2 * limit + 3;
+      var v = new Int32Array(size);
+      var trace = [];
+      var found = -1;
+      for (var D = 0; D <= limit && found < 0; D++) {
+        trace.push(v.slice());
+        for (var k = -D; k <= D; k += 2) {
+          var x = (k === -D || (k !== D && v[off + k - 1] < v[off + k + 1])) ? v[off + k + 1] : v[off + k - 1] + 1;
+          var y = x - k;
+          while (x < n && y < m && A.charCodeAt(x) === B.charCodeAt(y)) { x++; y++; }
+          v[off + k] = x;
+          if (x >= n && y >= m) { found = D; break; }
+        }
+      }
+      if (found < 0) return null;
+      // Walk back through the trace, collecting the diagonal (equal) stretches.
+      var mid = [];
+      var cx = n, cy = m;
+      for (var d = found; d > 0; d--) {
+        var vp = trace[d];
+        var kk = cx - cy;
+        var prevK = (kk === -d || (kk !== d && vp[off + kk - 1] < vp[off + kk + 1])) ? kk + 1 : kk - 1;
+        var px = vp[off + prevK], py = px - prevK;
+        var sx = prevK === kk + 1 ? px : px + 1, sy = sx - kk;   // after the single edit
+        if (cx > sx) mid.push([d0.prefix + sx, d0.prefix + sy, cx - sx]);
+        cx = px; cy = py;
+      }
+      if (cx > 0) mid.push([d0.prefix, d0.prefix, cx]);
+      out = out.concat(mid.reverse());
+    }
+    var sufLen = a.length - d0.oldEnd;
+    if (sufLen) out.push([d0.oldEnd, d0.newEnd, sufLen]);
+    return out;
+  }
+
+  // A function (start, end) -> {start, end} | null mapping spans of oldText into newText: a span
+  // maps only when no edit touched it and no letters were glued onto its first or last word.
+  function mapper(oldText, newText) {
+    if (oldText === newText) return function (s, e) { return { start: s, end: e }; };
+    var r = runs(oldText, newText, 256);
+    if (!r) {
+      var d = diff(oldText, newText);
+      return function (s, e) { return shift(s, e, d, oldText, newText); };
+    }
+    return function (start, end) {
+      for (var i = 0; i < r.length; i++) {
+        var a0 = r[i][0], b0 = r[i][1], len = r[i][2];
+        if (start < a0 || end > a0 + len) continue;
+        var ns = b0 + (start - a0), ne = ns + (end - start);
+        if (start === a0 && WORD.test(newText.charAt(ns - 1)) && WORD.test(oldText.charAt(start))) return null;
+        if (end === a0 + len && WORD.test(newText.charAt(ne)) && WORD.test(oldText.charAt(end - 1))) return null;
+        return { start: ns, end: ne };
+      }
+      return null;
+    };
+  }
+
   function rebase(issues, oldText, newText) {
     if (oldText === newText) return issues.slice();
-    var d = diff(oldText, newText);
+    var map = mapper(oldText, newText);
     var out = [];
     issues.forEach(function (issue) {
       if (issue.start === issue.end) { out.push(issue); return; }    // email-level: no range
-      var pos = shift(issue.start, issue.end, d, oldText, newText);
+      var pos = map(issue.start, issue.end);
       if (pos) out.push(pos.start === issue.start ? issue : Object.assign({}, issue, pos));
     });
     return out;
   }
 
-  root.TwoWayOffsets = { position: position, toRange: toRange, offsetOf: offsetOf, diff: diff, shift: shift, rebase: rebase };
+  root.TwoWayOffsets = { position: position, toRange: toRange, offsetOf: offsetOf, diff: diff, shift: shift, runs: runs,
+    mapper: mapper, rebase: rebase };
 })(typeof globalThis !== "undefined" ? globalThis : this);

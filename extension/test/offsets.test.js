@@ -108,3 +108,44 @@ test("rebase never moves a span onto different words (random edits)", () => {
     }
   }
 });
+
+test("runs: equal stretches between texts with several separate edits", () => {
+  const { w } = setup("");
+  const O = w.TwoWayOffsets;
+  const a = "Just checking in. I need to hit my quota this month.";
+  const b = "Hello! Just checking in. I need to hit my quXota this month. Thanks";
+  const r = [...O.runs(a, b, 256)].map((x) => [...x]);
+  // Every run is really equal, and the runs cover all of a's unchanged characters.
+  for (const [s, t, n] of r) assert.equal(a.slice(s, s + n), b.slice(t, t + n));
+  assert.equal(r.reduce((acc, x) => acc + x[2], 0), a.length);
+  const map = O.mapper(a, b);
+  const at = (sub) => { const i = a.indexOf(sub); const p = map(i, i + sub.length); return p && b.slice(p.start, p.end); };
+  assert.equal(at("Just checking in"), "Just checking in");
+  assert.equal(at("hit my quota"), null);
+  assert.equal(at("this month"), "this month");
+});
+
+test("mapper never puts a span on different words (random multi-edits)", () => {
+  const { w } = setup("");
+  const O = w.TwoWayOffsets;
+  const base = "Hi Sam, just checking in. I need to hit my quota this month. Sign today! You said Friday works.";
+  const words = ["just checking in", "hit my quota", "Sign today", "Sam", "Friday"];
+  let seed = 11;
+  const rnd = (n) => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  for (let k = 0; k < 400; k++) {
+    let now = base;
+    for (let e = 0; e < 1 + rnd(4); e++) {
+      const a = rnd(now.length + 1), b = Math.min(now.length, a + rnd(5));
+      now = now.slice(0, a) + ["", "x", " ", "ok ", "\u{1F600}", "."][rnd(6)] + now.slice(b);
+    }
+    const map = O.mapper(base, now);
+    for (const t of words) {
+      const i = base.indexOf(t);
+      const p = map(i, i + t.length);
+      if (p) {
+        assert.equal(now.slice(p.start, p.end), t);
+        assert.ok(!/\w/.test(now.charAt(p.start - 1)) || !/\w/.test(t[0]) || now.charAt(p.start - 1) === base.charAt(i - 1));
+      }
+    }
+  }
+});

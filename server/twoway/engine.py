@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from . import readability
 from .findings import Finding
 from .pack import RulePack
-from .rules import MetricRule, RatioRule, SentenceRule
+from .rules import ClassifierRule, MetricRule, RatioRule, SentenceRule
 from .textutil import Sentence, split_sentences
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
@@ -37,6 +37,7 @@ class Linter:
         self.sentence_rules = [r for r in pack.rules if isinstance(r, SentenceRule)]
         self.metric_rules = [r for r in pack.rules if isinstance(r, MetricRule)]
         self.ratio_rules = [r for r in pack.rules if isinstance(r, RatioRule)]
+        self.classifier_rules = [r for r in pack.rules if isinstance(r, ClassifierRule)]
         readability.warm_up()
 
     def lint(self, body: str, subject: str = "") -> LintResult:
@@ -71,6 +72,10 @@ class Linter:
         out: list[Finding] = []
         for rule in self.sentence_rules:
             out.extend(rule.check(matchable, sentences, sentence_at, field_name))
+        for rule in self.classifier_rules:
+            # Only what the hand-written rules of its category missed: one finding per sentence.
+            already = {sentence_at(f.start) for f in out if f.category == rule.category}
+            out.extend(rule.check_sentences(sentences, already, field_name))
         return out
 
 

@@ -10,7 +10,7 @@ import re
 
 from .engine import Linter
 from .pack import EXAMPLE_MARK
-from .rules import Rule, SentenceRule
+from .rules import ClassifierRule, Rule, SentenceRule
 
 MIN_EXAMPLES = 3
 _TRIGGER_WORD = re.compile(r"[a-z']{4,}")
@@ -40,7 +40,7 @@ def check_rule_examples(linter: Linter, rule: Rule) -> list[str]:
         problems.append(f"needs at least {MIN_EXAMPLES} 'flag' examples (has {len(flags)})")
     if len(passes) < MIN_EXAMPLES:
         problems.append(f"needs at least {MIN_EXAMPLES} 'pass' examples (has {len(passes)})")
-    sentence_rule = isinstance(rule, SentenceRule)
+    sentence_rule = isinstance(rule, (SentenceRule, ClassifierRule))
     for example in flags:
         text, expected = unmark(example) if sentence_rule else (example, [])
         got = [(f.start, f.end) for f in linter.lint(text).findings if f.rule == rule.id]
@@ -52,7 +52,7 @@ def check_rule_examples(linter: Linter, rule: Rule) -> list[str]:
         got = [(f.start, f.end) for f in linter.lint(example).findings if f.rule == rule.id]
         if got:
             problems.append(f"pass example {example!r}: flagged {_spans(example, got)}")
-    if sentence_rule and flags and passes:
+    if isinstance(rule, SentenceRule) and flags and passes:
         triggers = {w for ex in flags for a, b in unmark(ex)[1] for w in _TRIGGER_WORD.findall(unmark(ex)[0][a:b].lower())}
         if not any(triggers & set(_TRIGGER_WORD.findall(p.lower().replace("’", "'"))) for p in passes):
             problems.append("needs a hard negative: a 'pass' example that uses a trigger word of a flagged span")

@@ -13,11 +13,13 @@ from pathlib import Path
 import yaml
 
 from .findings import SEVERITIES
-from .rules import (GUARDS, METRICS, DEFAULT_GUARDS, CooccurrenceRule, MetricRule, PatternRule, PhraseRule,
-                    RatioRule, Rule)
+import json
+
+from .rules import (GUARDS, METRICS, DEFAULT_GUARDS, ClassifierRule, CooccurrenceRule, MetricRule, PatternRule,
+                    PhraseRule, RatioRule, Rule)
 
 RULE_CATEGORIES = ("pressure", "self_focus", "style")
-RULE_TYPES = ("phrases", "pattern", "cooccurrence", "metric", "ratio")
+RULE_TYPES = ("phrases", "pattern", "cooccurrence", "classifier", "metric", "ratio")
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9][a-z0-9_-]*)+$")
 EXAMPLE_MARK = re.compile(r"\[\[(.+?)\]\]")
 
@@ -27,6 +29,7 @@ TYPE_FIELDS = {
     "phrases": {"phrases", "unless", "guards", "span"},
     "pattern": {"patterns", "unless", "guards", "span"},
     "cooccurrence": {"all", "unless", "guards", "span"},
+    "classifier": {"training", "threshold"},
     "metric": {"metric", "min", "max", "min_words"},
     "ratio": {"numerator", "denominator", "min", "max", "min_count"},
 }
@@ -176,7 +179,7 @@ def build_rule(raw: object, file: Path) -> Rule:
         items = examples.get(key) or []
         if not isinstance(items, list) or not all(isinstance(x, str) and x.strip() for x in items):
             fail(f"examples.{key}", "must be a list of non-empty strings")
-    if kind in ("phrases", "pattern", "cooccurrence"):
+    if kind in ("phrases", "pattern", "cooccurrence", "classifier"):
         for i, example in enumerate(examples.get("flag") or []):
             if not EXAMPLE_MARK.search(example):
                 fail(f"examples.flag[{i}]", "mark the flagged span with [[...]]")
@@ -211,6 +214,13 @@ def build_rule(raw: object, file: Path) -> Rule:
         patterns = str_list("patterns", required=True)
         return PatternRule(**common, regex=regex("patterns", patterns), unless=unless,
                            guards=tuple(guards), span=span)
+    if kind == "classifier":
+        if category not in ("pressure", "self_focus"):
+            fail("category", "a classifier rule is for pressure or self_focus")
+        threshold = number("threshold")
+        rule = ClassifierRule(**common, threshold=6.0 if threshold is None else float(threshold))
+        rule.train(load_training(file, rule_id, str_list("training", required=True)))
+        return rule
     if kind == "metric":
         metric = raw.get("metric")
         if metric not in METRICS:
@@ -229,3 +239,29 @@ def build_rule(raw: object, file: Path) -> Rule:
     min_count = number("min_count")
     return RatioRule(**common, numerator=numerator, denominator=denominator, min=low, max=high,
                      min_count=int(min_count if min_count is not None else 3))
+
+
+def load_training(file: Path, rule_id: str, names: list[str]) -> list[tuple[str, frozenset]]:
+    """Labelled sentences for a classifier rule: JSON lines with "text" and "labels"."""
+    records = []
+    for name in names:
+        path = (file.parent / name).resolve()
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            raise RulePackError(file, rule_id, "training", f"cannot read {name}") from None
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                text, labels = record["text"], record.get("labels", [])
+                if not isinstance(text, str) or not isinstance(labels, list):
+                    raise TypeError
+            except (ValueError, KeyError, TypeError):
+                raise RulePackError(file, rule_id, "training",
+                                    f"{name} line {number}: expected {{\"text\": str, \"labels\": [...]}}") from None
+            records.append((text, frozenset(labels)))
+    if not records:
+        raise RulePackError(file, rule_id, "training", "no labelled sentences")
+    return records

@@ -5,6 +5,9 @@
 - cooccurrence: every one of several concept lists (regular expressions) in one sentence,
   in any order: "an offer word" + "an ending verb" + "a date" says fake deadline in more
   wordings than any phrase list.
+- classifier: labelled sentences (JSON lines) that train a naive Bayes model at load; it
+  flags a sentence of its category that no hand-written rule caught, so reps' wording that
+  no pattern foresaw is still coached. The sentences are data a team can extend.
 - metric:  a whole-email number (words, reading grade, questions) outside a target range.
 - ratio:   two counts over the whole email whose ratio is off target (e.g. we/you).
 
@@ -15,6 +18,7 @@ questions about the reader. Each rule picks the guards that fit it.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
@@ -192,6 +196,56 @@ class CooccurrenceRule(SentenceRule):
                 start = sentence.start + min(a for a, _ in spans)
                 end = sentence.start + max(b for _, b in spans)
                 yield self._finding_for(sentence, start, end, field_name)
+
+
+_TOKEN = re.compile(r"[a-z0-9']+")
+
+
+def sentence_features(text: str) -> set[str]:
+    """Lower-case words and word pairs: what the classifier rule weighs."""
+    words = _TOKEN.findall(text.lower().replace("’", "'"))
+    return set(words) | {f"{a} {b}" for a, b in zip(words, words[1:])}
+
+
+@dataclass
+class ClassifierRule(Rule):
+    """Naive Bayes over word features, trained once at load on labelled sentences.
+
+    A sentence scores the log-odds that it carries this rule's category; above `threshold`
+    it is flagged, whole, unless a hand-written rule of the same category already flagged it.
+    """
+
+    threshold: float = 6.0
+    prior: float = 0.0
+    weights: dict = field(default_factory=dict, repr=False)
+    trained_on: int = 0
+
+    def train(self, records: list[tuple[str, frozenset]]) -> None:
+        positive, negative = {}, {}
+        n_pos = n_neg = 0
+        for text, labels in records:
+            counts = positive if self.category in labels else negative
+            if self.category in labels:
+                n_pos += 1
+            else:
+                n_neg += 1
+            for feature in sentence_features(text):
+                counts[feature] = counts.get(feature, 0) + 1
+        self.prior = math.log(max(n_pos, 1) / max(n_neg, 1))
+        self.weights = {
+            f: math.log((positive.get(f, 0) + 0.5) / (n_pos + 1)) - math.log((negative.get(f, 0) + 0.5) / (n_neg + 1))
+            for f in set(positive) | set(negative)
+        }
+        self.trained_on = n_pos + n_neg
+
+    def score(self, text: str) -> float:
+        weights = self.weights
+        return self.prior + sum(weights.get(f, 0.0) for f in sentence_features(text))
+
+    def check_sentences(self, sentences: list[Sentence], already: set[int], field_name: str) -> Iterator[Finding]:
+        for index, sentence in enumerate(sentences):
+            if index not in already and self.score(sentence.text) > self.threshold:
+                yield self.finding(sentence.start, sentence.end, field_name)
 
 
 @dataclass

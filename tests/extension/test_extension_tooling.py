@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import EXT, ROOT
+from ext_harness import EXT, ROOT
 
 # Chrome needs background.service_worker and Firefox background.scripts; both are in the manifest,
 # and web-ext warns that Firefox ignores the first. That is the one warning we accept.

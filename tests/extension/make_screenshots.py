@@ -1,0 +1,74 @@
+"""Screenshots for the README (docs/screenshots/extension-*.png): a Gmail-like compose with
+underlines, an open card, and the numbers panel. Run: .venv/bin/python tests/extension/make_screenshots.py
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ext_harness import GMAIL_URL, ROOT, Browser, ServerHandle, page_html, range_center, wait_answers, wait_highlight  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+
+STYLE = """<style>
+body{margin:0;background:#f6f8fc;font:14px/1.45 'Google Sans',Roboto,Arial,sans-serif;color:#1f1f1f}
+.nH.Hd{position:absolute;right:24px;bottom:0;width:560px;background:#fff;border-radius:8px 8px 0 0;
+  box-shadow:0 8px 10px 1px rgba(0,0,0,.14),0 3px 14px 2px rgba(0,0,0,.12)}
+.hdr{background:#f2f6fc;border-radius:8px 8px 0 0;padding:10px 14px;font-weight:500}
+.row{border-bottom:1px solid #eceff1;margin:0 14px;padding:8px 0;color:#5f6368}
+.row input{border:0;outline:0;font:inherit;width:100%;color:#1f1f1f}
+[g_editable]{min-height:300px;padding:10px 14px;outline:0}
+.bar{padding:10px 14px 14px}.send{background:#0b57d0;color:#fff;border-radius:18px;padding:8px 22px;display:inline-block}
+.side{position:absolute;left:0;top:0;bottom:0;width:240px;padding:18px;color:#444}
+</style>"""
+
+BODY = """<div class="side"><b>Gmail</b><p>Inbox</p><p>Starred</p><p>Sent</p></div>
+<div class="nH Hd" role="dialog"><div class="hdr">New Message</div>
+<div class="row">To &nbsp;Sam Rivera</div>
+<div class="row"><input name="subjectbox" aria-label="Subject" placeholder="Subject"></div>
+<div id=":8o" class="Am Al editable" aria-label="Message Body" g_editable="true" role="textbox" aria-multiline="true"
+ contenteditable="true"><div>Hi Sam,</div><div><br></div>
+<div>Just checking in to see if you had a chance to look at the proposal. This price expires Friday, so sign today.</div>
+<div><br></div><div>I need to hit my quota this month, and your team would be a great fit.</div><div><br></div>
+<div>Best,<br>Alex</div></div>
+<div class="bar"><span class="send">Send</span></div></div>"""
+
+
+def main():
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    from playwright.sync_api import sync_playwright
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    server = ServerHandle().start()
+    try:
+        with sync_playwright() as pw:
+            b = Browser(pw, server, viewport=(1000, 620))
+            try:
+                page = b.open(GMAIL_URL, page_html(BODY, "Gmail", head=STYLE))
+                page.locator('input[name="subjectbox"]').fill("Quick question")
+                wait_answers(page)
+                wait_highlight(page, "hit my quota")
+                page.mouse.move(5, 5)
+                page.screenshot(path=str(OUT / "extension-compose.png"))
+                pos = range_center(page, "hit my quota")
+                page.mouse.move(pos["x"], pos["y"])
+                page.wait_for_function("() => document.querySelector('twoway-card')?.dataset.open === 'true'")
+                page.wait_for_timeout(200)
+                page.screenshot(path=str(OUT / "extension-card.png"))
+                page.mouse.move(5, 5)
+                page.wait_for_function("() => document.querySelector('twoway-card')?.dataset.open !== 'true'")
+                page.locator("twoway-badge").click()
+                page.wait_for_timeout(200)
+                page.screenshot(path=str(OUT / "extension-stats.png"))
+            finally:
+                b.close()
+    finally:
+        server.stop()
+    for name in ("extension-compose.png", "extension-card.png", "extension-stats.png"):
+        print(OUT / name)
+
+
+if __name__ == "__main__":
+    main()
