@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from . import readability
 from .findings import Finding
 from .pack import RulePack
-from .rules import ClassifierRule, MetricRule, RatioRule, SentenceRule
+from .rules import ClassifierRule, MetricRule, RatioRule, SentenceRule, lowered_copy
 from .textutil import Sentence, split_sentences
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
@@ -69,9 +69,10 @@ class Linter:
 
         # Rules are written with a straight apostrophe; curly ones are the same length.
         matchable = text.translate(_APOSTROPHES)
+        lowered = lowered_copy(matchable)
         out: list[Finding] = []
         for rule in self.sentence_rules:
-            out.extend(rule.check(matchable, sentences, sentence_at, field_name))
+            out.extend(rule.check(matchable, lowered, sentences, sentence_at, field_name))
         for rule in self.classifier_rules:
             # Only what the hand-written rules of its category missed: one finding per sentence.
             already = {sentence_at(f.start) for f in out if f.category == rule.category}

@@ -15,8 +15,8 @@ import yaml
 from .findings import SEVERITIES
 import json
 
-from .rules import (GUARDS, METRICS, DEFAULT_GUARDS, ClassifierRule, CooccurrenceRule, MetricRule, PatternRule,
-                    PhraseRule, RatioRule, Rule)
+from .rules import (GUARDS, METRICS, DEFAULT_GUARDS, CaseBlindRegex, ClassifierRule, CooccurrenceRule, MetricRule,
+                    PatternRule, PhraseRule, RatioRule, Rule, _lower_literals)
 
 RULE_CATEGORIES = ("pressure", "self_focus", "style")
 RULE_TYPES = ("phrases", "pattern", "cooccurrence", "classifier", "metric", "ratio")
@@ -140,15 +140,25 @@ def build_rule(raw: object, file: Path) -> Rule:
             fail(field_name, "must not be empty")
         return value
 
-    def regex(field_name: str, patterns: list[str]) -> re.Pattern | None:
+    def regex(field_name: str, patterns: list[str]) -> CaseBlindRegex | None:
         if not patterns:
             return None
         for p in patterns:
             try:
-                re.compile(p)
+                re.compile(p, re.IGNORECASE)
+                re.compile(_lower_literals(p))
             except re.error as exc:
                 fail(field_name, f"bad regular expression {p!r}: {exc}")
         return PatternRule.compile(patterns)
+
+    def sentence_regex(field_name: str, patterns: list[str]) -> re.Pattern | None:
+        """For `unless` and ratios: searched on original text, case-insensitively."""
+        if not patterns:
+            return None
+        try:
+            return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+        except re.error as exc:
+            fail(field_name, f"bad regular expression: {exc}")
 
     def number(field_name: str) -> float | None:
         value = raw.get(field_name)
@@ -199,7 +209,7 @@ def build_rule(raw: object, file: Path) -> Rule:
         span = raw.get("span", "match")
         if span not in ("match", "sentence"):
             fail("span", "must be 'match' or 'sentence'")
-        unless = regex("unless", str_list("unless"))
+        unless = sentence_regex("unless", str_list("unless"))
         if kind == "phrases":
             phrases = str_list("phrases", required=True)
             return PhraseRule(**common, regex=PhraseRule.compile(phrases), unless=unless,
@@ -231,8 +241,8 @@ def build_rule(raw: object, file: Path) -> Rule:
         min_words = number("min_words") or 0
         return MetricRule(**common, metric=metric, min=low, max=high, min_words=int(min_words))
     # ratio
-    numerator = regex("numerator", str_list("numerator", required=True))
-    denominator = regex("denominator", str_list("denominator", required=True))
+    numerator = sentence_regex("numerator", str_list("numerator", required=True))
+    denominator = sentence_regex("denominator", str_list("denominator", required=True))
     low, high = number("min"), number("max")
     if low is None and high is None:
         fail("max", "a ratio rule needs min, max or both")

@@ -18,6 +18,7 @@ questions about the reader. Each rule picks the guards that fit it.
 """
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from dataclasses import dataclass, field
@@ -77,6 +78,58 @@ GUARDS: dict[str, Callable[[Sentence, int, int], bool]] = {
 DEFAULT_GUARDS = ("negation", "quoted")
 
 
+# Matching ------------------------------------------------------------------------------
+
+def _lower_literals(pattern: str) -> str:
+    """The pattern with its literal characters lower-cased; escapes (\\S, \\W, \\B) kept as they are."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern[i] == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i:i + 2])
+            i += 2
+        else:
+            out.append(pattern[i].lower())
+            i += 1
+    return "".join(out)
+
+
+def _alternation(patterns: Iterable[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+class CaseBlindRegex:
+    """Case-insensitive patterns, matched fast.
+
+    CPython's re is several times slower with IGNORECASE, so patterns run without it on a
+    lower-cased copy of the text (same length, same offsets). Patterns that must see case,
+    written with (?-i:...) (a capitalised name), run with IGNORECASE on the original text.
+    Text whose lower-case form changes length (rare: "İ") uses the IGNORECASE form throughout.
+    """
+
+    def __init__(self, patterns: list[str]):
+        blind = [p for p in patterns if "(?-i:" not in p]
+        cased = [p for p in patterns if "(?-i:" in p]
+        self.blind = re.compile(_alternation(_lower_literals(p) for p in blind)) if blind else None
+        self.cased = re.compile(_alternation(cased), re.IGNORECASE) if cased else None
+        self.fallback = re.compile(_alternation(patterns), re.IGNORECASE)
+
+    def finditer(self, text: str, lowered: str | None, pos: int = 0, endpos: int | None = None):
+        end = len(text) if endpos is None else endpos
+        if lowered is None:
+            return self.fallback.finditer(text, pos, end)
+        if self.cased is None:
+            return self.blind.finditer(lowered, pos, end)
+        if self.blind is None:
+            return self.cased.finditer(text, pos, end)
+        return heapq.merge(self.blind.finditer(lowered, pos, end), self.cased.finditer(text, pos, end),
+                           key=lambda m: m.start())
+
+
+def lowered_copy(text: str) -> str | None:
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else None
+
+
 # Rules --------------------------------------------------------------------------------
 
 @dataclass
@@ -119,16 +172,16 @@ class Rule:
 class SentenceRule(Rule):
     """Shared by phrases and pattern: one compiled regex, guards, and span choice."""
 
-    regex: re.Pattern = field(default=None, repr=False)
+    regex: CaseBlindRegex = field(default=None, repr=False)
     unless: re.Pattern | None = field(default=None, repr=False)
     guards: tuple[str, ...] = DEFAULT_GUARDS
     span: str = "match"  # or "sentence"
 
-    def check(self, text: str, sentences: list[Sentence], sentence_at: Callable[[int], int],
-              field_name: str) -> Iterator[Finding]:
+    def check(self, text: str, lowered: str | None, sentences: list[Sentence],
+              sentence_at: Callable[[int], int], field_name: str) -> Iterator[Finding]:
         """One finding per sentence: the span from the first to the last unguarded match."""
         current, first, last = -1, 0, 0
-        for m in self.regex.finditer(text):
+        for m in self.regex.finditer(text, lowered):
             if m.end() == m.start():
                 continue
             index = sentence_at(m.start())
@@ -159,18 +212,18 @@ class SentenceRule(Rule):
 
 class PhraseRule(SentenceRule):
     @staticmethod
-    def compile(phrases: Iterable[str]) -> re.Pattern:
+    def compile(phrases: Iterable[str]) -> CaseBlindRegex:
         parts = []
         for phrase in sorted(set(phrases), key=len, reverse=True):
             # Text is matched with curly apostrophes already made straight (engine.py).
             parts.append(r"\s+".join(re.escape(w.replace("’", "'")) for w in phrase.split()))
-        return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
+        return CaseBlindRegex([r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)"])
 
 
 class PatternRule(SentenceRule):
     @staticmethod
-    def compile(patterns: Iterable[str]) -> re.Pattern:
-        return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    def compile(patterns: Iterable[str]) -> CaseBlindRegex:
+        return CaseBlindRegex(list(patterns))
 
 
 @dataclass
@@ -179,22 +232,22 @@ class CooccurrenceRule(SentenceRule):
 
     concepts: tuple = field(default=(), repr=False)
 
-    def check(self, text: str, sentences: list[Sentence], sentence_at: Callable[[int], int],
-              field_name: str) -> Iterator[Finding]:
+    def check(self, text: str, lowered: str | None, sentences: list[Sentence],
+              sentence_at: Callable[[int], int], field_name: str) -> Iterator[Finding]:
         for sentence in sentences:
-            chunk = text[sentence.start:sentence.end]
             if self.unless is not None and self.unless.search(sentence.text):
                 continue
             spans = []
             for concept in self.concepts:
-                m = next((m for m in concept.finditer(chunk) if m.end() > m.start()
-                          and not any(GUARDS[g](sentence, m.start(), m.end()) for g in self.guards)), None)
+                m = next((m for m in concept.finditer(text, lowered, sentence.start, sentence.end)
+                          if m.end() > m.start() and not any(
+                              GUARDS[g](sentence, m.start() - sentence.start, m.end() - sentence.start)
+                              for g in self.guards)), None)
                 if m is None:
                     break
                 spans.append((m.start(), m.end()))
             else:
-                start = sentence.start + min(a for a, _ in spans)
-                end = sentence.start + max(b for _, b in spans)
+                start, end = min(a for a, _ in spans), max(b for _, b in spans)
                 yield self._finding_for(sentence, start, end, field_name)
 
 
