@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ext_harness import CHROMIUM, Browser, ServerHandle, chromium_available
+from ext_harness import Browser, ServerHandle
 
 
 # ---------------------------------------------------------------------------------------------
@@ -14,16 +14,6 @@ def server():
     handle = ServerHandle().start()
     yield handle
     handle.stop()
-
-
-@pytest.fixture(scope="session")
-def playwright_instance():
-    if not chromium_available():
-        pytest.skip(f"no Chromium at {CHROMIUM} (make setup installs Debian's chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        yield pw
 
 
 @pytest.fixture

@@ -68,10 +68,6 @@ class ServerHandle:
             self._server = None
 
 
-def chromium_available() -> bool:
-    return Path(CHROMIUM).exists()
-
-
 # ---------------------------------------------------------------------------------------------
 # pages
 def fragment(name: str) -> str:

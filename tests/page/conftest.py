@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import threading
 import urllib.request
 from pathlib import Path
@@ -81,56 +80,13 @@ def client(page_app):
     return page_app.test_client()
 
 
-def _chromium_path() -> str | None:
-    path = os.environ.get("TWOWAY_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    return path if path and os.path.exists(path) else None
-
-
-def _borrow_running_playwright():
-    """The Playwright another test folder already started in this process, if any.
-
-    Playwright's sync API runs one instance per thread at a time: while the extension tests'
-    session-scoped instance is alive, starting a second one fails. Then this folder launches
-    its own browser from that running instance instead (and closes only that browser).
-    """
-    import gc
-
-    from playwright.sync_api import Playwright
-
-    for obj in gc.get_objects():
-        if isinstance(obj, Playwright):
-            try:
-                obj.chromium.executable_path  # raises once that instance has stopped
-            except Exception:
-                continue
-            return obj
-    return None
-
-
 @pytest.fixture(scope="module")
-def browser():
-    path = _chromium_path()
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is not installed (expected /usr/bin/chromium; see mk/browser.mk)")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import Error, sync_playwright
-
-    manager = sync_playwright()
-    try:
-        pw = manager.start()
-        owned = True
-    except Error:
-        pw, owned = _borrow_running_playwright(), False
-        if pw is None:
-            raise
-    b = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+def browser(playwright_instance, chromium_executable):
+    b = playwright_instance.chromium.launch(executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS)
     try:
         yield b
     finally:
         b.close()
-        if owned:
-            pw.stop()
 
 
 class PageProblems:
