@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from . import readability
 from .findings import Finding
 from .pack import RulePack
-from .rules import ClassifierRule, MetricRule, RatioRule, SentenceRule, lowered_copy
-from .textutil import Sentence, split_sentences
+from .rules import ClassifierRule, MetricRule, RatioRule, SentenceRule, classifier_features, lowered_copy
+from .textutil import Sentence, SentenceCache, split_sentences
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -32,12 +32,13 @@ class LintResult:
 
 
 class Linter:
-    def __init__(self, pack: RulePack):
+    def __init__(self, pack: RulePack, cache_size: int = 4096):
         self.pack = pack
         self.sentence_rules = [r for r in pack.rules if isinstance(r, SentenceRule)]
         self.metric_rules = [r for r in pack.rules if isinstance(r, MetricRule)]
         self.ratio_rules = [r for r in pack.rules if isinstance(r, RatioRule)]
         self.classifier_rules = [r for r in pack.rules if isinstance(r, ClassifierRule)]
+        self._cache = SentenceCache(cache_size)
         readability.warm_up()
 
     def lint(self, body: str, subject: str = "") -> LintResult:
@@ -59,25 +60,51 @@ class Linter:
         return LintResult(findings, stats)
 
     def check_sentences(self, text: str, sentences: list[Sentence], field_name: str) -> list[Finding]:
-        if not sentences:
-            return []
+        """Sentence-level findings; each sentence is checked once and remembered, so a re-lint
+        while the rep types only checks the sentences that changed."""
+        hits = {s.text: self._cache.get(s.text) for s in sentences}
+        new = [t for t, h in hits.items() if h is None]
+        if new:
+            for sentence_text, found in zip(new, self._check_new(new)):
+                hits[sentence_text] = found
+                self._cache.put(sentence_text, found)
+        out: list[Finding] = []
+        for s in sentences:
+            out.extend(rule.finding(s.start + a, s.start + b, field_name) for rule, a, b in hits[s.text])
+        return out
+
+    def _check_new(self, texts: list[str]) -> list[tuple]:
+        """(rule, start, end) per sentence, offsets within it. The sentences are scanned together,
+        one per line behind a fence no pattern crosses, so each rule scans once."""
+        fence = "\n.\n"
+        sentences, pos = [], 0
+        for t in texts:
+            sentences.append(Sentence(pos, pos + len(t), t))
+            pos += len(t) + len(fence)
+        joined = fence.join(texts)
+        # Rules are written with a straight apostrophe; curly ones are the same length.
+        matchable = joined.translate(_APOSTROPHES)
+        lowered = lowered_copy(matchable)
         starts = [s.start for s in sentences]
 
         def sentence_at(index: int) -> int:
             i = bisect_right(starts, index) - 1
             return i if i >= 0 and index < sentences[i].end else -1
 
-        # Rules are written with a straight apostrophe; curly ones are the same length.
-        matchable = text.translate(_APOSTROPHES)
-        lowered = lowered_copy(matchable)
-        out: list[Finding] = []
+        found: list[list[tuple]] = [[] for _ in texts]
         for rule in self.sentence_rules:
-            out.extend(rule.check(matchable, lowered, sentences, sentence_at, field_name))
-        for rule in self.classifier_rules:
-            # Only what the hand-written rules of its category missed: one finding per sentence.
-            already = {sentence_at(f.start) for f in out if f.category == rule.category}
-            out.extend(rule.check_sentences(sentences, already, field_name))
-        return out
+            for f in rule.check(matchable, lowered, sentences, sentence_at, "body"):
+                i = sentence_at(f.start)
+                found[i].append((rule, f.start - starts[i], f.end - starts[i]))
+        if self.classifier_rules:
+            features = [classifier_features(t) for t in texts]
+            for rule in self.classifier_rules:
+                # Only what the hand-written rules of its category missed.
+                already = {i for i, hits in enumerate(found) if any(r.category == rule.category for r, _, _ in hits)}
+                for f in rule.check_sentences(sentences, features, already, "body"):
+                    i = sentence_at(f.start)
+                    found[i].append((rule, 0, len(texts[i])))
+        return [tuple(hits) for hits in found]
 
 
 def compute_stats(body: str, sentences: list[Sentence]) -> dict:

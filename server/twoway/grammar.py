@@ -23,14 +23,13 @@ from __future__ import annotations
 import logging
 import threading
 import urllib.parse
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from .findings import Finding
-from .textutil import Utf16Map, split_sentences, utf16_len
+from .textutil import SentenceCache, Utf16Map, split_sentences, utf16_len
 
 log = logging.getLogger("twoway.grammar")
 
@@ -89,38 +88,6 @@ class _Match:
     end: int
     replacements: tuple[str, ...]
     advice: str
-
-
-class SentenceCache:
-    """A bounded LRU map from sentence text to its LanguageTool matches."""
-
-    def __init__(self, size: int):
-        self.size = max(0, int(size))
-        self._data: OrderedDict[str, tuple[_Match, ...]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> tuple[_Match, ...] | None:
-        with self._lock:
-            value = self._data.get(key)
-            if value is not None:
-                self._data.move_to_end(key)
-            return value
-
-    def put(self, key: str, value: tuple[_Match, ...]) -> None:
-        if self.size == 0:
-            return
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._data.clear()
-
-    def __len__(self) -> int:
-        return len(self._data)
 
 
 class LanguageToolUnavailable(Exception):

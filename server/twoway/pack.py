@@ -29,7 +29,7 @@ TYPE_FIELDS = {
     "phrases": {"phrases", "unless", "guards", "span"},
     "pattern": {"patterns", "unless", "guards", "span"},
     "cooccurrence": {"all", "unless", "guards", "span"},
-    "classifier": {"training", "threshold"},
+    "classifier": {"training", "threshold", "unless"},
     "metric": {"metric", "min", "max", "min_words"},
     "ratio": {"numerator", "denominator", "min", "max", "min_count"},
 }
@@ -228,7 +228,8 @@ def build_rule(raw: object, file: Path) -> Rule:
         if category not in ("pressure", "self_focus"):
             fail("category", "a classifier rule is for pressure or self_focus")
         threshold = number("threshold")
-        rule = ClassifierRule(**common, threshold=6.0 if threshold is None else float(threshold))
+        rule = ClassifierRule(**common, threshold=6.0 if threshold is None else float(threshold),
+                              unless=sentence_regex("unless", str_list("unless")))
         rule.train(load_training(file, rule_id, str_list("training", required=True)))
         return rule
     if kind == "metric":

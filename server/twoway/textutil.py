@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
+from collections import OrderedDict
 from dataclasses import dataclass
 
 
@@ -92,3 +94,36 @@ def _append(text: str, start: int, end: int, out: list[Sentence]) -> None:
         end -= 1
     if end > start:
         out.append(Sentence(start, end, text[start:end]))
+
+
+class SentenceCache:
+    """A bounded, thread-safe LRU map from a sentence's text to what was found in it (by the
+    rules, or by LanguageTool), so re-linting a draft only checks the sentences that changed."""
+
+    def __init__(self, size: int):
+        self.size = max(0, int(size))
+        self._data: OrderedDict[str, tuple] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> tuple | None:
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: tuple) -> None:
+        if self.size == 0:
+            return
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+    def __len__(self) -> int:
+        return len(self._data)
