@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from twoway.config import BUNDLED_RULES_DIR
-from twoway.engine import Linter
 from twoway.examples import check_rule_examples, unmark
 from twoway.pack import load_pack
 
@@ -12,8 +11,8 @@ PACK = load_pack(BUNDLED_RULES_DIR)
 
 
 @pytest.mark.parametrize("rule", PACK.rules, ids=[r.id for r in PACK.rules])
-def test_rule_examples(linter, rule):
-    assert check_rule_examples(linter, rule) == []
+def test_rule_examples(rule):
+    assert check_rule_examples(rule) == []
 
 
 def test_a_rule_without_examples_fails(tmp_path):
@@ -21,7 +20,7 @@ def test_a_rule_without_examples_fails(tmp_path):
         "rules:\n  - id: team.no-examples\n    type: phrases\n    category: pressure\n    severity: warning\n"
         "    message: m\n    why: w\n    advice: a\n    phrases: [act now]\n")
     pack = load_pack(None, tmp_path)
-    problems = check_rule_examples(Linter(pack), pack.rules[0])
+    problems = check_rule_examples(pack.rules[0])
     assert any("at least 3 'flag' examples" in p for p in problems)
     assert any("at least 3 'pass' examples" in p for p in problems)
 
@@ -33,7 +32,7 @@ def test_a_wrong_span_fails(tmp_path):
         "      flag: ['Please [[act]] now.', 'You must [[act now]].', '[[Act now]] to save.']\n"
         "      pass: ['Do not act now if unsure.', 'No need to act now.', 'Acting later is fine.']\n")
     pack = load_pack(None, tmp_path)
-    problems = check_rule_examples(Linter(pack), pack.rules[0])
+    problems = check_rule_examples(pack.rules[0])
     span_problems = [p for p in problems if "flag example" in p]
     assert span_problems == ["flag example 'Please [[act]] now.': expected 'act', got 'act now'"]
 

@@ -142,17 +142,15 @@ def cmd_rules(args) -> int:
 
 def cmd_check_rules(args) -> int:
     from .config import BUNDLED_RULES_DIR
-    from .engine import Linter
     from .examples import check_rule_examples
     from .pack import load_pack
 
     pack = load_pack(BUNDLED_RULES_DIR, args.dir)
-    linter = Linter(pack)
     own = {p.name for p in Path(args.dir).iterdir()} if args.dir else None
     failed = 0
     checked = [r for r in pack.rules if own is None or r.source in own]
     for rule in checked:
-        problems = check_rule_examples(linter, rule)
+        problems = check_rule_examples(rule)
         failed += bool(problems)
         for problem in problems:
             print(f"{rule.source}: {rule.id}: {problem}")

@@ -92,10 +92,13 @@ class Linter:
             return i if i >= 0 and index < sentences[i].end else -1
 
         found: list[list[tuple]] = [[] for _ in texts]
-        for rule in self.sentence_rules:
+        for rule in self.sentence_rules:  # in pack order: the first rule to cover a span speaks for it
             for f in rule.check(matchable, lowered, sentences, sentence_at, "body"):
                 i = sentence_at(f.start)
-                found[i].append((rule, f.start - starts[i], f.end - starts[i]))
+                a, b = f.start - starts[i], f.end - starts[i]
+                # One card for one thing: a second rule of the same category on an overlapping span adds nothing.
+                if not any(r.category == rule.category and a < e and s < b for r, s, e in found[i]):
+                    found[i].append((rule, a, b))
         if self.classifier_rules:
             features = [classifier_features(t) for t in texts]
             for rule in self.classifier_rules:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .engine import Linter
-from .pack import EXAMPLE_MARK
+from .pack import EXAMPLE_MARK, RulePack
 from .rules import ClassifierRule, Rule, SentenceRule
 
 MIN_EXAMPLES = 3
@@ -32,8 +32,9 @@ def unmark(example: str) -> tuple[str, list[tuple[int, int]]]:
     return "".join(text), spans
 
 
-def check_rule_examples(linter: Linter, rule: Rule) -> list[str]:
-    """Problems with one rule's examples; an empty list means the rule passes."""
+def check_rule_examples(rule: Rule) -> list[str]:
+    """Problems with one rule's examples, run with that rule alone; an empty list means it passes."""
+    linter = Linter(RulePack([rule]), cache_size=64)
     problems = []
     flags, passes = rule.examples.get("flag", []), rule.examples.get("pass", [])
     if len(flags) < MIN_EXAMPLES:

@@ -25,7 +25,7 @@ import threading
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any, Iterable, Mapping
 
 from .findings import Finding
@@ -73,21 +73,6 @@ _SPELLING_CATEGORIES = {"TYPOS"}
 _MAX_REPLACEMENTS = 5
 _SEPARATOR = "\n\n"  # sentences of one request are separate paragraphs for LanguageTool
 _WARM_UP = "Thanks for the call yesterday. He go to the store."
-
-
-@dataclass(frozen=True, slots=True)
-class _Match:
-    """One LanguageTool match inside one sentence, in code points of that sentence."""
-
-    rule: str
-    category: str
-    severity: str
-    message: str
-    why: str
-    start: int
-    end: int
-    replacements: tuple[str, ...]
-    advice: str
 
 
 class LanguageToolUnavailable(Exception):
@@ -158,7 +143,7 @@ class GrammarService:
             return [], self.state
         units = [("subject", s) for s in split_sentences(subject or "")] + \
                 [("body", s) for s in split_sentences(body or "")]
-        known: dict[str, tuple[_Match, ...]] = {}
+        known: dict[str, tuple[Finding, ...]] = {}
         todo: list[str] = []
         for _, sentence in units:
             if sentence.text in known or sentence.text in todo:
@@ -182,17 +167,13 @@ class GrammarService:
             except Exception as exc:  # never a 500 because of LanguageTool
                 self._mark_unavailable("LanguageTool check failed (%s)" % type(exc).__name__)
                 return [], self.state
-        findings = []
-        for field, sentence in units:
-            for m in known.get(sentence.text, ()):
-                findings.append(Finding(
-                    rule=m.rule, category=m.category, severity=m.severity, message=m.message,
-                    why=m.why, start=sentence.start + m.start, end=sentence.start + m.end,
-                    replacements=m.replacements, field=field, advice=m.advice,
-                ))
+        findings = [
+            replace(m, start=sentence.start + m.start, end=sentence.start + m.end, field=field)
+            for field, sentence in units for m in known.get(sentence.text, ())
+        ]
         return dedupe(findings), "ok"
 
-    def _check_sentences(self, client, sentences: list[str]) -> dict[str, tuple[_Match, ...]]:
+    def _check_sentences(self, client, sentences: list[str]) -> dict[str, tuple[Finding, ...]]:
         """One LanguageTool request for `sentences`; fills the cache (even if the lint gave up)."""
         text = _SEPARATOR.join(sentences)
         try:
@@ -275,7 +256,7 @@ class GrammarService:
 
 # -- reading LanguageTool's answer ---------------------------------------------------------
 
-def parse_answer(answer: Any, sentences: list[str]) -> dict[str, tuple[_Match, ...]]:
+def parse_answer(answer: Any, sentences: list[str]) -> dict[str, tuple[Finding, ...]]:
     """Matches per sentence, from LanguageTool's JSON for the sentences joined by _SEPARATOR."""
     if not isinstance(answer, dict) or not isinstance(answer.get("matches"), list):
         raise LanguageToolUnavailable("LanguageTool answered something that is not a check result")
@@ -285,7 +266,7 @@ def parse_answer(answer: Any, sentences: list[str]) -> dict[str, tuple[_Match, .
         starts.append(pos)
         pos += utf16_len(s) + len(_SEPARATOR)
     maps: dict[int, Utf16Map] = {}
-    out: dict[str, list[_Match]] = {s: [] for s in sentences}
+    out: dict[str, list[Finding]] = {s: [] for s in sentences}
     try:
         for raw in answer["matches"]:
             offset, length = int(raw["offset"]), int(raw["length"])
@@ -324,7 +305,7 @@ def _index_of(starts: list[int], offset: int) -> int:
     return found
 
 
-def _to_match(raw: dict, rule: dict, rule_id: str, sentence: str, start: int, end: int) -> _Match | None:
+def _to_match(raw: dict, rule: dict, rule_id: str, sentence: str, start: int, end: int) -> Finding | None:
     category_info = rule.get("category") or {}
     lt_category = str(category_info.get("id", ""))
     issue_type = str(rule.get("issueType", ""))
@@ -345,7 +326,8 @@ def _to_match(raw: dict, rule: dict, rule_id: str, sentence: str, start: int, en
     name = str(category_info.get("name") or ("Possible typo" if spelling else "Grammar"))
     why = ("A one-way email is worse when it is also sloppy: the reader notices the mistake "
            f"before the point. LanguageTool rule {rule_id} ({name}).")
-    return _Match(
+    # Offsets within the sentence; check() moves them into the field.
+    return Finding(
         rule=rule_id, category="spelling" if spelling else "grammar", severity=severity,
         message=str(raw.get("message", "")).strip() or "Possible mistake found.", why=why,
         start=start, end=end, replacements=replacements, advice=str(raw.get("shortMessage") or ""),

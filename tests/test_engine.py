@@ -1,0 +1,53 @@
+"""The linter's behaviour beyond single rules: caching, one card per thing, learned rules' limits."""
+from __future__ import annotations
+
+from twoway.config import BUNDLED_RULES_DIR
+from twoway.engine import Linter
+from twoway.pack import load_pack
+from twoway.textutil import SentenceCache
+
+EMAIL = ("Hi Sam,\n\nJust checking in. This price expires Friday, so sign today. "
+         "How is the rollout going for your team?\n\nBest,\nAlex")
+
+
+def spans(result):
+    return [(f.rule, f.start, f.end) for f in result.findings]
+
+
+def test_relint_from_cache_equals_fresh_lint():
+    pack = load_pack(BUNDLED_RULES_DIR)
+    warm = Linter(pack)
+    warm.lint(EMAIL)
+    edited = EMAIL.replace("Sam", "Samantha")  # every offset after the greeting moves
+    assert spans(warm.lint(edited)) == spans(Linter(pack).lint(edited))
+    assert spans(warm.lint(EMAIL, "Sign today")) == spans(Linter(pack).lint(EMAIL, "Sign today"))
+
+
+def test_one_card_per_thing_in_a_category(linter):
+    findings = linter.lint("This price expires Friday, so sign today.").findings
+    pressure = [f for f in findings if f.category == "pressure"]
+    assert len(pressure) == 1 and pressure[0].rule == "pressure.fake-deadline"
+
+
+def test_different_categories_on_one_span_both_stay(linter):
+    findings = linter.lint("It's the end of my quarter, so I can't hold this price past Friday.").findings
+    assert {f.category for f in findings} == {"pressure", "self_focus"}
+
+
+def test_learned_rules_skip_greetings_and_reassurance(linter):
+    text = "Hi Priya,\n\nTake the time you need; the price holds while your team decides.\n\nBest,\nJo"
+    assert [f for f in linter.lint(text).findings if f.rule.endswith(".learned")] == []
+
+
+def test_learned_rule_catches_wording_no_pattern_foresaw(linter):
+    findings = linter.lint("I'd really like to get my foot in the door with your company.").findings
+    assert [f.rule for f in findings] == ["self_focus.learned"]
+
+
+def test_sentence_cache_is_bounded_lru():
+    cache = SentenceCache(2)
+    cache.put("a", (1,))
+    cache.put("b", (2,))
+    assert cache.get("a") == (1,)  # "a" is now the most recent
+    cache.put("c", (3,))
+    assert cache.get("b") is None and cache.get("a") == (1,) and cache.get("c") == (3,)
