@@ -82,3 +82,36 @@ def test_check_rules_passes_bundled_and_fails_a_broken_team_pack(tmp_path, capsy
     (tmp_path / "team.yaml").write_text("rules:\n  - id: team.x\n    type: nope\n")
     assert main(["check-rules", str(tmp_path)]) == 2
     assert "team.yaml: rule 'team.x': field 'type'" in capsys.readouterr().err
+
+
+def test_serve_answers_over_real_http(tmp_path):
+    import os
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, TWOWAY_LANGUAGETOOL="off")
+    server = subprocess.Popen([sys.executable, "-m", "twoway.cli", "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                health = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2))
+                break
+            except OSError:
+                assert time.time() < deadline and server.poll() is None, "server did not start"
+                time.sleep(0.2)
+        assert health["status"] == "ok" and health["grammar"] == "off"
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/lint", method="POST",
+                                         data=json.dumps({"text": ONE_WAY}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        answer = json.load(urllib.request.urlopen(request, timeout=5))
+        assert "pressure.fake-deadline" in [i["rule"] for i in answer["issues"]]
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0]
+    assert "sign by Friday" not in output and "checking in" not in output  # no email text in the log

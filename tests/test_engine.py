@@ -25,8 +25,9 @@ def test_relint_from_cache_equals_fresh_lint():
 
 def test_one_card_per_thing_in_a_category(linter):
     findings = linter.lint("This price expires Friday, so sign today.").findings
-    pressure = [f for f in findings if f.category == "pressure"]
-    assert len(pressure) == 1 and pressure[0].rule == "pressure.fake-deadline"
+    # expiring-offer covers the same words, and the learned self_focus rule is not sure enough
+    # to add a vaguer second card to a sentence a pressure rule already coaches.
+    assert [f.rule for f in findings] == ["pressure.fake-deadline"]
 
 
 def test_different_categories_on_one_span_both_stay(linter):

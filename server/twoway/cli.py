@@ -119,9 +119,15 @@ def print_text_report(name: str, text: str, subject: str, answer: dict) -> None:
 def cmd_serve(args) -> int:
     from . import create_app
 
+    from waitress import serve
+
     app = create_app({"RULES_DIR": args.rules_dir} if args.rules_dir else None)
-    print(f"Two-Way on http://{args.host}:{args.port}/ ({len(app.extensions['twoway.linter'].pack.rules)} rules)")
-    app.run(host=args.host, port=args.port, threaded=True)
+    print(f"Two-Way on http://{args.host}:{args.port}/ ({len(app.extensions['twoway.linter'].pack.rules)} rules)",
+          flush=True)
+    try:
+        serve(app, host=args.host, port=args.port, threads=8, ident="Two-Way")
+    finally:
+        app.extensions["twoway.grammar"].close()
     return EXIT_OK
 
 

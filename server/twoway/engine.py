@@ -102,9 +102,12 @@ class Linter:
         if self.classifier_rules:
             features = [classifier_features(t) for t in texts]
             for rule in self.classifier_rules:
-                # Only what the hand-written rules of its category missed.
-                already = {i for i, hits in enumerate(found) if any(r.category == rule.category for r, _, _ in hits)}
-                for f in rule.check_sentences(sentences, features, already, "body"):
+                # A safety net for what the hand-written rules missed: not where a rule of its own
+                # category spoke, and only when sure where a rule of another category already
+                # coaches the sentence (a vague second card is noise, a second label is not).
+                own = {i for i, hits in enumerate(found) if any(r.category == rule.category for r, _, _ in hits)}
+                other = {i for i, hits in enumerate(found) if hits} - own
+                for f in rule.check_sentences(sentences, features, own, other, "body"):
                     i = sentence_at(f.start)
                     found[i].append((rule, 0, len(texts[i])))
         return [tuple(hits) for hits in found]

@@ -257,6 +257,8 @@ class CooccurrenceRule(SentenceRule):
 
 _TOKEN = re.compile(r"[a-z0-9']+")
 MIN_CLASSIFIED_WORDS = 4
+# Extra log-odds a learned rule needs on a sentence a rule of another category already flagged.
+CROSS_MARGIN = 6.0
 
 
 def sentence_features(text: str) -> set[str]:
@@ -304,16 +306,18 @@ class ClassifierRule(Rule):
         weights = self.weights
         return self.prior + sum(weights.get(f, 0.0) for f in sentence_features(text))
 
-    def check_sentences(self, sentences: list[Sentence], features: list[set[str] | None], already: set[int],
-                        field_name: str) -> Iterator[Finding]:
-        """`features` holds each sentence's sentence_features, or None where it is too short to judge."""
+    def check_sentences(self, sentences: list[Sentence], features: list[set[str] | None], skip: set[int],
+                        stricter: set[int], field_name: str) -> Iterator[Finding]:
+        """`features` holds each sentence's sentence_features, or None where it is too short to
+        judge; sentences in `skip` are left alone, those in `stricter` need CROSS_MARGIN more."""
         weights = self.weights
         for index, sentence in enumerate(sentences):
-            if features[index] is None or index in already:
+            if features[index] is None or index in skip:
                 continue
             if self.unless is not None and self.unless.search(sentence.text):
                 continue
-            if self.prior + sum(weights.get(f, 0.0) for f in features[index]) > self.threshold:
+            bar = self.threshold + (CROSS_MARGIN if index in stricter else 0.0)
+            if self.prior + sum(weights.get(f, 0.0) for f in features[index]) > bar:
                 yield self.finding(sentence.start, sentence.end, field_name)
 
 
