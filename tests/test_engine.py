@@ -52,3 +52,23 @@ def test_sentence_cache_is_bounded_lru():
     assert cache.get("a") == (1,)  # "a" is now the most recent
     cache.put("c", (3,))
     assert cache.get("b") is None and cache.get("a") == (1,) and cache.get("c") == (3,)
+
+
+def test_learned_flag_is_worded_like_its_family(linter):
+    finding = linter.lint("Honestly, the spots tend to vanish once the newsletter goes out tomorrow.").findings[0]
+    scarcity = linter.pack.by_id("pressure.scarcity")
+    assert finding.rule == "pressure.learned"
+    assert (finding.message, finding.replacements) == (scarcity.message, scarcity.replacements)
+
+
+def test_learned_flag_without_a_clear_family_stays_general(linter, monkeypatch):
+    import twoway.rules
+
+    sentence = "Honestly, the spots tend to vanish once the newsletter goes out tomorrow."
+    rule = linter.pack.by_id("pressure.learned")
+    features = twoway.rules.sentence_features(sentence)
+    assert rule.family_of(features) == "scarcity"
+    monkeypatch.setattr(twoway.rules, "FAMILY_MARGIN", 1e9)  # no family can lead by that much
+    assert rule.family_of(features) is None
+    general = rule.finding(0, len(sentence), "body", features)
+    assert (general.message, general.replacements) == (rule.message, rule.replacements)

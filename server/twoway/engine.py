@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import readability
 from .findings import Finding
@@ -68,14 +68,12 @@ class Linter:
             for sentence_text, found in zip(new, self._check_new(new)):
                 hits[sentence_text] = found
                 self._cache.put(sentence_text, found)
-        out: list[Finding] = []
-        for s in sentences:
-            out.extend(rule.finding(s.start + a, s.start + b, field_name) for rule, a, b in hits[s.text])
-        return out
+        return [replace(f, start=s.start + f.start, end=s.start + f.end, field=field_name)
+                for s in sentences for f in hits[s.text]]
 
-    def _check_new(self, texts: list[str]) -> list[tuple]:
-        """(rule, start, end) per sentence, offsets within it. The sentences are scanned together,
-        one per line behind a fence no pattern crosses, so each rule scans once."""
+    def _check_new(self, texts: list[str]) -> list[tuple[Finding, ...]]:
+        """Each sentence's findings, offsets within it. The sentences are scanned together, one
+        per line behind a fence no pattern crosses, so each rule scans once."""
         fence = "\n.\n"
         sentences, pos = [], 0
         for t in texts:
@@ -91,25 +89,25 @@ class Linter:
             i = bisect_right(starts, index) - 1
             return i if i >= 0 and index < sentences[i].end else -1
 
-        found: list[list[tuple]] = [[] for _ in texts]
+        found: list[list[Finding]] = [[] for _ in texts]
         for rule in self.sentence_rules:  # in pack order: the first rule to cover a span speaks for it
             for f in rule.check(matchable, lowered, sentences, sentence_at, "body"):
                 i = sentence_at(f.start)
                 a, b = f.start - starts[i], f.end - starts[i]
                 # One card for one thing: a second rule of the same category on an overlapping span adds nothing.
-                if not any(r.category == rule.category and a < e and s < b for r, s, e in found[i]):
-                    found[i].append((rule, a, b))
+                if not any(g.category == f.category and a < g.end and g.start < b for g in found[i]):
+                    found[i].append(replace(f, start=a, end=b))
         if self.classifier_rules:
             features = [classifier_features(t) for t in texts]
             for rule in self.classifier_rules:
                 # A safety net for what the hand-written rules missed: not where a rule of its own
                 # category spoke, and only when sure where a rule of another category already
                 # coaches the sentence (a vague second card is noise, a second label is not).
-                own = {i for i, hits in enumerate(found) if any(r.category == rule.category for r, _, _ in hits)}
+                own = {i for i, hits in enumerate(found) if any(g.category == rule.category for g in hits)}
                 other = {i for i, hits in enumerate(found) if hits} - own
                 for f in rule.check_sentences(sentences, features, own, other, "body"):
                     i = sentence_at(f.start)
-                    found[i].append((rule, 0, len(texts[i])))
+                    found[i].append(replace(f, start=0, end=len(texts[i])))
         return [tuple(hits) for hits in found]
 
 

@@ -29,7 +29,7 @@ TYPE_FIELDS = {
     "phrases": {"phrases", "unless", "guards", "span"},
     "pattern": {"patterns", "unless", "guards", "span"},
     "cooccurrence": {"all", "unless", "guards", "span"},
-    "classifier": {"training", "threshold", "unless"},
+    "classifier": {"training", "threshold", "unless", "families"},
     "metric": {"metric", "min", "max", "min_words"},
     "ratio": {"numerator", "denominator", "min", "max", "min_count"},
 }
@@ -78,7 +78,22 @@ def load_pack(bundled_dir: str | Path | None, team_dir: str | Path | None = None
     unknown = disabled - set(rules)
     if unknown:
         raise RulePackError(team_dir or bundled_dir, None, "disable", f"unknown rule ids: {', '.join(sorted(unknown))}")
-    return RulePack([r for r in rules.values() if r.id not in disabled], disabled)
+    active = {rule_id: r for rule_id, r in rules.items() if rule_id not in disabled}
+    for rule in active.values():
+        if isinstance(rule, ClassifierRule) and rule.families:
+            resolve_families(rule, active, rules)
+    return RulePack(list(active.values()), disabled)
+
+
+def resolve_families(rule: ClassifierRule, active: dict, every: dict) -> None:
+    """Family names -> the active rules whose wording a learned flag borrows; train the family model."""
+    names = dict(rule.families)
+    for family, rule_id in names.items():
+        if rule_id not in every:
+            raise RulePackError(rule.source, rule.id, "families", f"{family}: unknown rule id {rule_id!r}")
+    rule.families = {family: active[rule_id] for family, rule_id in names.items() if rule_id in active}
+    rule.train_families(rule.training_records)
+    rule.training_records = []
 
 
 def load_file(file: Path) -> tuple[list[Rule], set[str]]:
@@ -228,9 +243,16 @@ def build_rule(raw: object, file: Path) -> Rule:
         if category not in ("pressure", "self_focus"):
             fail("category", "a classifier rule is for pressure or self_focus")
         threshold = number("threshold")
+        families = raw.get("families") or {}
+        if not isinstance(families, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                      for k, v in families.items()):
+            fail("families", "must map family names to rule ids")
         rule = ClassifierRule(**common, threshold=6.0 if threshold is None else float(threshold),
                               unless=sentence_regex("unless", str_list("unless")))
-        rule.train(load_training(file, rule_id, str_list("training", required=True)))
+        records = load_training(file, rule_id, str_list("training", required=True))
+        rule.train(records)
+        rule.training_records = records  # kept until load_pack trains the family model
+        rule.families = dict(families)  # rule ids until load_pack resolves them
         return rule
     if kind == "metric":
         metric = raw.get("metric")
@@ -252,7 +274,7 @@ def build_rule(raw: object, file: Path) -> Rule:
                      min_count=int(min_count if min_count is not None else 3))
 
 
-def load_training(file: Path, rule_id: str, names: list[str]) -> list[tuple[str, frozenset]]:
+def load_training(file: Path, rule_id: str, names: list[str]) -> list[tuple[str, frozenset, str]]:
     """Labelled sentences for a classifier rule: JSON lines with "text" and "labels"."""
     records = []
     for name in names:
@@ -272,7 +294,7 @@ def load_training(file: Path, rule_id: str, names: list[str]) -> list[tuple[str,
             except (ValueError, KeyError, TypeError):
                 raise RulePackError(file, rule_id, "training",
                                     f"{name} line {number}: expected {{\"text\": str, \"labels\": [...]}}") from None
-            records.append((text, frozenset(labels)))
+            records.append((text, frozenset(labels), str(record.get("family") or "")))
     if not records:
         raise RulePackError(file, rule_id, "training", "no labelled sentences")
     return records
