@@ -128,3 +128,15 @@ def test_cooccurrence_needs_two_concepts(tmp_path):
     with pytest.raises(RulePackError) as err:
         load_pack(None, tmp_path)
     assert err.value.field == "all"
+
+
+def test_the_team_pack_in_docs_rules_md_works(tmp_path):
+    from pathlib import Path
+
+    from twoway.examples import check_rule_examples
+
+    doc = (Path(__file__).parents[1] / "docs" / "rules.md").read_text()
+    write(tmp_path, doc.split("```yaml\n")[1].split("```")[0], name="acme.yaml")
+    pack = load_pack(BUNDLED_RULES_DIR, tmp_path)
+    assert "style.too-short" in pack.disabled
+    assert check_rule_examples(pack.by_id("acme.discount-talk")) == []
