@@ -40,7 +40,7 @@ def test_web_ext_lint_is_clean():
 @needs_node
 def test_node_unit_tests_pass():
     _node_modules_ready()
-    proc = subprocess.run(["node", "--test", str(EXT / "test")], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(["node", "--test", str(ROOT / "tests" / "extension" / "unit")], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     assert "# fail 0" in proc.stdout
 

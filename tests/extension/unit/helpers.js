@@ -4,7 +4,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { JSDOM } = require("jsdom");
 
-const EXT = path.resolve(__dirname, "..");
+const EXT = path.resolve(__dirname, "../../../extension");
 
 function load(html, scripts = ["content/extract.js", "content/offsets.js"]) {
   const dom = new JSDOM(`<!doctype html><html><body>${html}</body></html>`, { runScripts: "outside-only" });

@@ -5,7 +5,7 @@ const fs = require("node:fs");
 const path = require("node:path");
 const { load } = require("./helpers");
 
-const PAGES = path.resolve(__dirname, "../../tests/extension/pages");
+const PAGES = path.resolve(__dirname, "../pages");
 
 function text(html) {
   const w = load(`<div id="ed" contenteditable="true">${html}</div>`);
