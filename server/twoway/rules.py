@@ -40,7 +40,14 @@ _READER_CONTEXT = re.compile(
     r"indicated|pointed out|brought up|raised)\b|\bas you (?:said|mentioned|put it|noted)\b|"
     r"\b(?:per|from) your (?:note|email|message|call|request)\b|\byour (?:team|board|company|legal|"
     r"procurement|auditors?|CFO|CEO|boss)['’]s?\b.*\b(?:deadline|date|cutoff|cut-off|timeline)\b|"
-    r"\byour (?:own )?(?:deadline|timeline|cutoff|cut-off|launch|audit|renewal|fiscal|budget cycle)\b",
+    r"\byour (?:own )?(?:deadline|timeline|cutoff|cut-off|launch|audit|renewal|fiscal|budget cycle)\b|"
+    # things of the reader's, with their own dates: "your lease ends on the 30th"
+    r"\byour\s+(?:current\s+|existing\s+|open\s+)?(?:lease|enrol?lment|enrol?lment window|window|board|"
+    r"fiscal year|budget|policy|go-live|event|wedding|move|closing|inspection|appraisal|permit|season|"
+    r"rate lock|trial with)\b|\b(?:other|current|old) (?:lender|vendor|provider|supplier|carrier|agency)\b|"
+    # what the reader asked for or already decided
+    r"\b(?:per your|as you (?:asked|requested)|like you asked|you (?:asked|requested|wanted to know)|"
+    r"(?:since|now that|because) you(?:'ve| have)?\s+(?:signed|approved|agreed|confirmed|booked|ordered|chose|decided|paid))\b",
     re.IGNORECASE,
 )
 _OPEN_QUOTES = "“\"‘«"
