@@ -1,9 +1,9 @@
 """Accuracy floors on labelled sentences and emails written to labels.md by people who did not see the rules.
 
 lint_rules/training/*.jsonl tuned the hand-written rules and train the learned rules, so their
-floors only guard against regressions. tests/data/blind_sentences.jsonl was never read sentence by
-sentence nor trained on: it is the estimate of how the pack does on phrasing it has not seen,
-held to the targets for the held-out set (pressure P >= 0.90, R >= 0.85; self_focus P >= 0.85,
+floors only guard against regressions. tests/data/blind_sentences.jsonl and final_sentences.jsonl
+were never read sentence by sentence nor trained on: they estimate how the pack does on phrasing
+it has not seen, held to the targets for the held-out set (pressure P >= 0.90, R >= 0.85; self_focus P >= 0.85,
 R >= 0.80; at most 1 in 10 hard negatives flagged).
 """
 from __future__ import annotations
@@ -22,6 +22,7 @@ FLOORS = {
     **{TRAINING / f"{name}_sentences.jsonl": (0.95, 0.97, 0.94, 0.97, 0.06)
        for name in ("dev", "check", "fresh", "round3", "round4")},
     DATA / "blind_sentences.jsonl": (0.90, 0.85, 0.85, 0.80, 0.10),
+    DATA / "final_sentences.jsonl": (0.90, 0.85, 0.85, 0.80, 0.10),
 }
 
 

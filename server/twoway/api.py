@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from . import __version__
 from .errors import ApiError
-from .findings import Finding
+from .findings import CATEGORIES, Finding
 from .grammar import merge_findings
 from .textutil import Utf16Map
 
@@ -69,9 +69,11 @@ def lint_response(text: str, subject: str = "", grammar: bool = True) -> dict:
         extra, grammar_state = current_app.extensions["twoway.grammar"].check(text, subject)
         findings = merge_findings(findings, extra)
     findings.sort(key=Finding.sort_key)
+    stats = dict(result.stats)
+    stats["categories"] = {c: sum(1 for f in findings if f.category == c) for c in CATEGORIES}
     return {
         "issues": serialize_findings(findings, text, subject),
-        "stats": result.stats,
+        "stats": stats,
         "grammar": grammar_state,
     }
 

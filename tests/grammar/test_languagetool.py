@@ -135,3 +135,9 @@ def test_disabled_rules_stay_silent_in_the_real_server(client):
     text = ('I said "hello" -- twice...  It\'s 3pm and 10GB x 2 -> fine (tm) :)\nJose\nBest,\nJosé')
     rules = {i["rule"] for i in lt_issues(lint(client, text))}
     assert not rules & set(DISABLED_RULES), rules
+
+
+def test_category_counts_include_grammar(client):
+    body = lint(client, "He go to the store yesterday.")
+    grammar_issues = [i for i in body["issues"] if i["category"] == "grammar"]
+    assert grammar_issues and body["stats"]["categories"]["grammar"] == len(grammar_issues)
