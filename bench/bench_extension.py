@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
 sys.path.insert(0, str(ROOT / "tests" / "extension"))
 
-from ext_harness import (GMAIL_URL, Browser, chromium_available, gmail_dialog_fragment,  # noqa: E402
+from ext_harness import (CHROMIUM, GMAIL_URL, Browser, gmail_dialog_fragment,  # noqa: E402
                       page_html, wait_answers)
 
 EMAIL_150 = (
@@ -86,7 +86,7 @@ def main(argv=None):
     ap.add_argument("--keys", type=int, default=300, help="keystrokes to time (default 300)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON too")
     args = ap.parse_args(argv)
-    if not chromium_available():
+    if not Path(CHROMIUM).exists():
         print("bench_extension: no /usr/bin/chromium (make setup installs it); skipped")
         return 0
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
