@@ -6,7 +6,6 @@ from dataclasses import dataclass
 CATEGORIES = ("pressure", "self_focus", "style", "grammar", "spelling")
 ONE_WAY_CATEGORIES = ("pressure", "self_focus")
 SEVERITIES = ("error", "warning", "suggestion")
-FIELDS = ("body", "subject")
 
 
 @dataclass(frozen=True, slots=True)
