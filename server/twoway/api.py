@@ -70,6 +70,7 @@ def lint_response(text: str, subject: str = "", grammar: bool = True) -> dict:
         findings = merge_findings(findings, extra)
     findings.sort(key=Finding.sort_key)
     stats = dict(result.stats)
+    # Counted here, where the rule and grammar findings first stand together.
     stats["categories"] = {c: sum(1 for f in findings if f.category == c) for c in CATEGORIES}
     return {
         "issues": serialize_findings(findings, text, subject),

@@ -102,10 +102,11 @@ def cmd_lint(args) -> int:
 def print_text_report(name: str, text: str, subject: str, answer: dict) -> None:
     from .textutil import Utf16Map
 
-    body_map = Utf16Map(text)
+    sources = {"body": text, "subject": subject}
+    maps = {"body": Utf16Map(text), "subject": Utf16Map(subject)}
     for issue in answer["issues"]:
-        source = subject if issue["field"] == "subject" else text
-        start = body_map.from_utf16(issue["start"]) if issue["field"] == "body" else Utf16Map(subject).from_utf16(issue["start"])
+        source = sources[issue["field"]]
+        start = maps[issue["field"]].from_utf16(issue["start"])
         line = source.count("\n", 0, start) + 1
         col = start - (source.rfind("\n", 0, start) + 1) + 1
         where = f"{name}:subject:{col}" if issue["field"] == "subject" else f"{name}:{line}:{col}"

@@ -43,9 +43,9 @@ class Linter:
 
     def lint(self, body: str, subject: str = "") -> LintResult:
         sentences = split_sentences(body)
-        findings = self.check_sentences(body, sentences, "body")
+        findings = self.check_sentences(sentences, "body")
         if subject:
-            findings += self.check_sentences(subject, split_sentences(subject), "subject")
+            findings += self.check_sentences(split_sentences(subject), "subject")
         stats = compute_stats(body, sentences)
         for rule in self.ratio_rules:
             finding = rule.check_text(body)
@@ -59,7 +59,7 @@ class Linter:
         findings.sort(key=Finding.sort_key)
         return LintResult(findings, stats)
 
-    def check_sentences(self, text: str, sentences: list[Sentence], field_name: str) -> list[Finding]:
+    def check_sentences(self, sentences: list[Sentence], field_name: str) -> list[Finding]:
         """Sentence-level findings; each sentence is checked once and remembered, so a re-lint
         while the rep types only checks the sentences that changed."""
         hits = {s.text: self._cache.get(s.text) for s in sentences}
@@ -112,12 +112,13 @@ class Linter:
 
 
 def compute_stats(body: str, sentences: list[Sentence]) -> dict:
-    words = _WORD.findall(body)
+    # Sentences cover every word of the body, so one count per sentence serves both figures.
+    sentence_words = [len(_WORD.findall(s.text)) for s in sentences]
     reader = len(_READER.findall(body))
     seller = len(_SELLER.findall(body))
     grade, ease = readability.reading_scores(body)
     return {
-        "words": len(words),
+        "words": sum(sentence_words),
         "sentences": len(sentences),
         "questions": sum(1 for s in sentences if s.text.rstrip("”\"')] ").endswith("?")),
         "reading_grade": grade,
@@ -126,7 +127,7 @@ def compute_stats(body: str, sentences: list[Sentence]) -> dict:
         "seller_pronouns": seller,
         # you/I: the reader's pronouns per seller pronoun; with no seller pronoun, the reader count.
         "you_ratio": round(reader / seller, 2) if seller else float(reader),
-        "longest_sentence_words": max((len(_WORD.findall(s.text)) for s in sentences), default=0),
+        "longest_sentence_words": max(sentence_words, default=0),
         "targets": TARGETS,
     }
 
@@ -138,11 +139,9 @@ def add_alignment(stats: dict, findings: list[Finding], sentences: list[Sentence
     when it is a large share of the email; a seller-centred pronoun balance and an email with
     no question about the reader cost a little more.
     """
-    counts = {"pressure": 0, "self_focus": 0, "style": 0, "grammar": 0, "spelling": 0}
     flagged: dict[str, set[int]] = {"pressure": set(), "self_focus": set()}
     starts = [s.start for s in sentences]
     for f in findings:
-        counts[f.category] = counts.get(f.category, 0) + 1
         if f.category in flagged and f.field == "body":
             flagged[f.category].add(bisect_right(starts, f.start) - 1)
         elif f.category in flagged:  # a one-way subject line counts as one sentence
@@ -157,7 +156,6 @@ def add_alignment(stats: dict, findings: list[Finding], sentences: list[Sentence
     if stats["words"] >= 30 and stats["questions"] == 0:
         score -= 5
     score = int(round(max(0.0, min(100.0, score))))
-    stats["categories"] = counts
     stats["one_way_sentences"] = one_way
     stats["alignment_score"] = score
     stats["verdict"] = "two-way" if score >= 75 else "mixed" if score >= 45 else "one-way"

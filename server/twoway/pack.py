@@ -16,7 +16,7 @@ from .findings import SEVERITIES
 import json
 
 from .rules import (GUARDS, METRICS, DEFAULT_GUARDS, CaseBlindRegex, ClassifierRule, CooccurrenceRule, MetricRule,
-                    PatternRule, PhraseRule, RatioRule, Rule, _lower_literals)
+                    PatternRule, PhraseRule, RatioRule, Rule, _alternation, _lower_literals)
 
 RULE_CATEGORIES = ("pressure", "self_focus", "style")
 RULE_TYPES = ("phrases", "pattern", "cooccurrence", "classifier", "metric", "ratio")
@@ -171,7 +171,7 @@ def build_rule(raw: object, file: Path) -> Rule:
         if not patterns:
             return None
         try:
-            return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+            return re.compile(_alternation(patterns), re.IGNORECASE)
         except re.error as exc:
             fail(field_name, f"bad regular expression: {exc}")
 

@@ -357,21 +357,23 @@ class ClassifierRule(Rule):
         self.trained_on = n_pos + n_neg
 
     def score(self, text: str) -> float:
+        return self._score(sentence_features(text))
+
+    def _score(self, features: set[str]) -> float:
         weights = self.weights
-        return self.prior + sum(weights.get(f, 0.0) for f in sentence_features(text))
+        return self.prior + sum(weights.get(f, 0.0) for f in features)
 
     def check_sentences(self, sentences: list[Sentence], features: list[set[str] | None], skip: set[int],
                         stricter: set[int], field_name: str) -> Iterator[Finding]:
         """`features` holds each sentence's sentence_features, or None where it is too short to
         judge; sentences in `skip` are left alone, those in `stricter` need CROSS_MARGIN more."""
-        weights = self.weights
         for index, sentence in enumerate(sentences):
             if features[index] is None or index in skip:
                 continue
             if self.unless is not None and self.unless.search(sentence.text):
                 continue
             bar = self.threshold + (CROSS_MARGIN if index in stricter else 0.0)
-            if self.prior + sum(weights.get(f, 0.0) for f in features[index]) > bar:
+            if self._score(features[index]) > bar:
                 yield self.finding(sentence.start, sentence.end, field_name, features[index])
 
 
