@@ -19,6 +19,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import __version__
 from .api import lint_response, validate_lint_payload
+from .engine import TARGETS
 from .errors import ApiError
 from .textutil import Utf16Map
 
@@ -53,8 +54,8 @@ CATEGORY_LABELS = {
     "style": "Style",
 }
 
-# The panel's rows and targets mirror TwoWayRender.buildStatsPanel (extension/lib/render.js):
-# targets are [min, max] (None = unbounded); the server's stats["targets"] win when present.
+# The panel's rows mirror TwoWayRender.buildStatsPanel (extension/lib/render.js); the targets
+# are the linter's own (engine.TARGETS, sent in stats["targets"]).
 STAT_ROWS = [
     # key, label, digits
     ("words", "Words", 0),
@@ -63,12 +64,6 @@ STAT_ROWS = [
     ("reading_grade", "Reading grade", 1),
     ("you_ratio", "You / I", 2),
 ]
-TARGETS = {
-    "words": [50, 125],
-    "reading_grade": [3, 5],
-    "questions": [1, 3],
-    "you_ratio": [1, None],
-}
 
 
 @bp.after_app_request
@@ -291,9 +286,7 @@ def mark_segments(source: str, spans: list[tuple[int, dict]]) -> list[dict]:
 
 
 def stat_rows(stats: dict) -> list[dict]:
-    targets = dict(TARGETS)
-    if isinstance(stats.get("targets"), dict):
-        targets.update(stats["targets"])
+    targets = stats.get("targets") or TARGETS
     rows = []
     for key, label, digits in STAT_ROWS:
         value = stats.get(key)

@@ -164,6 +164,16 @@
 
   // ---- rendering --------------------------------------------------------------------
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  // A section named, for screen readers, by its own h3.
+  function titledSection(className, headingId, title) {
+    var section = el("section", className);
+    section.setAttribute("aria-labelledby", headingId);
+    var heading = el("h3", null, title);
+    heading.id = headingId;
+    section.appendChild(heading);
+    return section;
+  }
+
   function el(tag, className, text) {
     var n = document.createElement(tag);
     if (className) n.className = className;
@@ -231,12 +241,8 @@
     var frag = document.createDocumentFragment();
 
     // The numbers, with the email-level findings.
-    var panel = el("section", "panel");
+    var panel = titledSection("panel", "panel-title", "Alignment score and numbers");
     panel.id = "panel";
-    panel.setAttribute("aria-labelledby", "panel-title");
-    var h = el("h3", null, "Alignment score and numbers");
-    h.id = "panel-title";
-    panel.appendChild(h);
     var slot = el("div");
     slot.id = "stats-slot";
     slot.appendChild(R.buildStatsPanel(last.stats, { issues: notes.map(function (x) { return x.issue; }) }));
@@ -264,11 +270,7 @@
     frag.appendChild(panel);
 
     // The email, marked up.
-    var marked = el("section", "marked");
-    marked.setAttribute("aria-labelledby", "marked-title");
-    var mh = el("h3", null, "Your email, marked up");
-    mh.id = "marked-title";
-    marked.appendChild(mh);
+    var marked = titledSection("marked", "marked-title", "Your email, marked up");
     if (last.subject) {
       var subj = el("p", "marked-subject");
       subj.appendChild(el("span", "marked-label", "Subject:"));
@@ -286,12 +288,9 @@
     frag.appendChild(marked);
 
     // The findings, grouped by category, in text order inside each group.
-    var findings = el("section", "findings");
-    findings.setAttribute("aria-labelledby", "findings-title");
-    var fh = el("h3", null, "Findings");
-    fh.id = "findings-title";
+    var findings = titledSection("findings", "findings-title", "Findings");
+    var fh = findings.firstChild;
     fh.tabIndex = -1;
-    findings.appendChild(fh);
     if (!groups.length) findings.appendChild(el("p", "none", "Nothing to flag in the text. Nice and two-way."));
     var order = [];
     groups.forEach(function (g) {
