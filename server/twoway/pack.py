@@ -1,7 +1,7 @@
 """Loading and validating rule packs (lint_rules/*.yaml and a team's own directory).
 
 A pack file holds `rules:` (a list of rules) and, in a team pack, `disable:` (ids of bundled
-rules to turn off). A team rule with a bundled rule's id replaces it. Every problem stops the
+rules to turn off) and `enable:` (ids of rules shipped with `enabled: false` to turn on). A team rule with a bundled rule's id replaces it. Every problem stops the
 load with a RulePackError that names the file, the rule and the field.
 """
 from __future__ import annotations
@@ -15,7 +15,8 @@ import yaml
 from .findings import SEVERITIES
 import json
 
-from .rules import (GUARDS, METRICS, DEFAULT_GUARDS, CaseBlindRegex, ClassifierRule, CooccurrenceRule, MetricRule,
+from .guards import DEFAULT_GUARDS, GUARDS
+from .rules import (METRICS, CaseBlindRegex, ClassifierRule, CooccurrenceRule, MetricRule,
                     PatternRule, PhraseRule, RatioRule, Rule, _alternation, _lower_literals)
 
 RULE_CATEGORIES = ("pressure", "self_focus", "style")
@@ -24,7 +25,7 @@ ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9][a-z0-9_-]*)+$")
 EXAMPLE_MARK = re.compile(r"\[\[(.+?)\]\]")
 
 COMMON_FIELDS = {"id", "type", "category", "severity", "message", "why", "replacements", "advice",
-                 "examples", "description"}
+                 "examples", "description", "enabled"}
 TYPE_FIELDS = {
     "phrases": {"phrases", "unless", "guards", "span"},
     "pattern": {"patterns", "unless", "guards", "span"},
@@ -59,6 +60,8 @@ def load_pack(bundled_dir: str | Path | None, team_dir: str | Path | None = None
     """The bundled pack, then the team's pack on top (override by id, `disable:` ids)."""
     rules: dict[str, Rule] = {}
     disabled: set[str] = set()
+    enabled: set[str] = set()
+    off_by_default: set[str] = set()
     for directory in (bundled_dir, team_dir):
         if not directory:
             continue
@@ -68,16 +71,20 @@ def load_pack(bundled_dir: str | Path | None, team_dir: str | Path | None = None
         files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
         seen_here: set[str] = set()
         for file in files:
-            file_rules, file_disabled = load_file(file)
+            file_rules, file_disabled, file_enabled, file_off = load_file(file)
+            off_by_default = (off_by_default - {r.id for r in file_rules}) | file_off
+            enabled |= file_enabled
             for rule in file_rules:
                 if rule.id in seen_here:
                     raise RulePackError(file, rule.id, "id", "duplicate rule id in this pack")
                 seen_here.add(rule.id)
                 rules[rule.id] = rule
             disabled |= file_disabled
-    unknown = disabled - set(rules)
-    if unknown:
-        raise RulePackError(team_dir or bundled_dir, None, "disable", f"unknown rule ids: {', '.join(sorted(unknown))}")
+    for key, ids in (("disable", disabled), ("enable", enabled)):
+        unknown = ids - set(rules)
+        if unknown:
+            raise RulePackError(team_dir or bundled_dir, None, key, f"unknown rule ids: {', '.join(sorted(unknown))}")
+    disabled |= off_by_default - enabled
     active = {rule_id: r for rule_id, r in rules.items() if rule_id not in disabled}
     for rule in active.values():
         if isinstance(rule, ClassifierRule) and rule.families:
@@ -96,7 +103,8 @@ def resolve_families(rule: ClassifierRule, active: dict, every: dict) -> None:
     rule.training_records = []
 
 
-def load_file(file: Path) -> tuple[list[Rule], set[str]]:
+def load_file(file: Path) -> tuple[list[Rule], set[str], set[str], set[str]]:
+    """A file's rules, the ids it disables and enables, and the ids of its rules that are off by default."""
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -107,19 +115,30 @@ def load_file(file: Path) -> tuple[list[Rule], set[str]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise RulePackError(file, None, None, f"cannot read file ({type(exc).__name__})") from None
     if data is None:
-        return [], set()
+        return [], set(), set(), set()
     if not isinstance(data, dict):
         raise RulePackError(file, None, None, "a rule file is a mapping with 'rules' (and optionally 'disable')")
-    extra = set(data) - {"rules", "disable"}
+    extra = set(data) - {"rules", "disable", "enable"}
     if extra:
         raise RulePackError(file, None, sorted(extra)[0], "unknown top-level field")
     raw_rules = data.get("rules") or []
     if not isinstance(raw_rules, list):
         raise RulePackError(file, None, "rules", "must be a list of rules")
-    disabled = data.get("disable") or []
-    if not isinstance(disabled, list) or not all(isinstance(x, str) for x in disabled):
-        raise RulePackError(file, None, "disable", "must be a list of rule ids")
-    return [build_rule(raw, file) for raw in raw_rules], set(disabled)
+    id_lists = {}
+    for key in ("disable", "enable"):
+        ids = data.get(key) or []
+        if not isinstance(ids, list) or not all(isinstance(x, str) for x in ids):
+            raise RulePackError(file, None, key, "must be a list of rule ids")
+        id_lists[key] = set(ids)
+    rules = [build_rule(raw, file) for raw in raw_rules]
+    off = set()
+    for raw, rule in zip(raw_rules, rules):
+        flag = raw.get("enabled", True)
+        if not isinstance(flag, bool):
+            raise RulePackError(file, rule.id, "enabled", "must be true or false")
+        if not flag:
+            off.add(rule.id)
+    return rules, id_lists["disable"], id_lists["enable"], off
 
 
 def build_rule(raw: object, file: Path) -> Rule:

@@ -1,0 +1,68 @@
+"""Context guards: a trigger word alone is not a one-way sentence. Each guard says when a match
+at [start, end) of a sentence must NOT flag: a negation before it ("there's no deadline"), the
+match inside the reader's quoted words, the reader's own situation ("you said your audit is
+Friday"), or a question about the reader. Each rule picks the guards that fit it.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from .textutil import Sentence
+
+_NEGATION_BEFORE = re.compile(
+    r"(?:\b(?:no|not|never|nothing|none|neither|nor|without|zero|hardly|nobody|no one|noone)\b|n['’]t\b|\bno need\b)"
+    r"(?:\W+\w+){0,4}\W*$",
+    re.IGNORECASE,
+)
+# A clause ends at these; a negation in an earlier clause does not reach the match.
+_CLAUSE_BREAK = re.compile(r"[,;:—–()]|\b(?:but|so|and then|because|if)\b", re.IGNORECASE)
+_READER_CONTEXT = re.compile(
+    r"\byou(?:['’]ve| have| had)?\s+(?:said|mentioned|told|wrote|asked|noted|flagged|shared|explained|"
+    r"indicated|pointed out|brought up|raised)\b|\bas you (?:said|mentioned|put it|noted)\b|"
+    r"\b(?:per|from) your (?:note|email|message|call|request)\b|\byour (?:team|board|company|legal|"
+    r"procurement|auditors?|CFO|CEO|boss)['’]s?\b.*\b(?:deadline|date|cutoff|cut-off|timeline)\b|"
+    r"\byour (?:own )?(?:deadline|timeline|cutoff|cut-off|launch|audit|renewal|fiscal|budget cycle)\b|"
+    # things of the reader's, with their own dates: "your lease ends on the 30th"
+    r"\byour\s+(?:current\s+|existing\s+|open\s+)?(?:lease|enrol?lment|enrol?lment window|window|board|"
+    r"fiscal year|budget|policy|go-live|event|wedding|move|closing|inspection|appraisal|permit|season|"
+    r"rate lock|trial with)\b|\b(?:other|current|old) (?:lender|vendor|provider|supplier|carrier|agency)\b|"
+    # what the reader asked for or already decided
+    r"\b(?:per your|as you (?:asked|requested)|like you asked|you (?:asked|requested|wanted to know)|"
+    r"(?:since|now that|because) you(?:'ve| have)?\s+(?:signed|approved|agreed|confirmed|booked|ordered|chose|decided|paid))\b",
+    re.IGNORECASE,
+)
+_OPEN_QUOTES = "“\"‘«"
+_CLOSE_QUOTES = "”\"’»"
+
+
+def negated(before: str) -> bool:
+    """A negation in the same clause within a few words before the match."""
+    clause = _CLAUSE_BREAK.split(before)[-1]
+    return bool(_NEGATION_BEFORE.search(clause))
+
+
+def inside_quotes(sentence: str, start: int, end: int) -> bool:
+    """The match sits inside a quotation (the reader's words, not the rep's)."""
+    before = sentence[:start]
+    curly_open = before.count("“") - before.count("”")
+    if curly_open > 0:
+        return True
+    straight = before.count('"')
+    return straight % 2 == 1 and '"' in sentence[end:]
+
+
+def reader_context(sentence: str) -> bool:
+    return bool(_READER_CONTEXT.search(sentence))
+
+
+GUARDS: dict[str, Callable[[Sentence, int, int], bool]] = {
+    # Each returns True when the match at [start, end) of the sentence must NOT flag.
+    "negation": lambda s, a, b: negated(s.text[:a]),
+    "quoted": lambda s, a, b: inside_quotes(s.text, a, b),
+    "reader": lambda s, a, b: reader_context(s.text),
+    "question": lambda s, a, b: s.text.rstrip().endswith("?"),
+}
+DEFAULT_GUARDS = ("negation", "quoted")
+
+
