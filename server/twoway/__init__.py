@@ -18,6 +18,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .engine import Linter
     from .errors import register_error_handlers
     from .grammar import GrammarService
+    from .http_guard import register_http_guards
     from .pack import load_pack
 
     app = Flask(__name__)
@@ -32,14 +33,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["twoway.linter"] = Linter(pack)
     app.extensions["twoway.grammar"] = GrammarService(app.config)
 
-    origins = [
-        r"chrome-extension://.*",
-        r"moz-extension://.*",
-        *app.config["CORS_ORIGINS"],
-    ]
-    CORS(app, resources={r"/api/*": {"origins": origins}},
-         allow_headers=["Content-Type", "Authorization"], max_age=600)
+    # Only the configured origins: the extension calls from its background worker with host
+    # permissions (no CORS needed), and any other installed extension must not borrow the API.
+    if app.config["CORS_ORIGINS"]:
+        CORS(app, resources={r"/api/*": {"origins": list(app.config["CORS_ORIGINS"])}},
+             allow_headers=["Content-Type", "Authorization"], max_age=600)
 
+    register_http_guards(app)
     register_error_handlers(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(page.bp)

@@ -20,8 +20,10 @@ def _require_token():
     token = current_app.config.get("API_TOKEN")
     if not token or request.method == "OPTIONS" or not request.path.startswith("/api/"):
         return None
-    given = request.headers.get("Authorization", "")
-    if not (given.startswith("Bearer ") and hmac.compare_digest(given[7:].strip(), token)):
+    # Compared as bytes: a header with non-ASCII bytes is just a wrong token (401), never a 500.
+    scheme, _, given = request.headers.get("Authorization", "").strip().partition(" ")
+    given = given.strip().encode("utf-8", "surrogateescape")
+    if not (scheme.lower() == "bearer" and hmac.compare_digest(given, str(token).encode("utf-8"))):
         raise ApiError(401, "unauthorized", "This server needs an API token: send 'Authorization: Bearer <token>'.")
     return None
 
@@ -31,12 +33,16 @@ def parse_lint_request() -> dict:
     if not request.mimetype or request.mimetype != "application/json":
         raise ApiError(415, "unsupported_media_type", "Send the request body as JSON (Content-Type: application/json).")
     try:
-        payload = json.loads(request.get_data(cache=False).decode("utf-8"))
+        payload = json.loads(request.get_data(cache=False).decode("utf-8"), parse_constant=_not_json_number)
     except UnicodeDecodeError:
         raise ApiError(400, "invalid_json", "The request body is not UTF-8.") from None
     except (ValueError, RecursionError):
         raise ApiError(400, "invalid_json", "The request body is not valid JSON.") from None
     return validate_lint_payload(payload, current_app.config["MAX_CHARS"])
+
+
+def _not_json_number(name: str):
+    raise ValueError(f"{name} is not a JSON number")  # NaN, Infinity: Python accepts them, JSON does not
 
 
 def validate_lint_payload(payload, max_chars: int) -> dict:
@@ -48,9 +54,7 @@ def validate_lint_payload(payload, max_chars: int) -> dict:
     if not isinstance(text, str):
         raise ApiError(400, "invalid_request", "Field 'text' must be a string.")
     subject = payload.get("subject", "")
-    if subject is None:
-        subject = ""
-    if not isinstance(subject, str):
+    if not isinstance(subject, str):  # null too: the schema says string (omit it for none)
         raise ApiError(400, "invalid_request", "Field 'subject' must be a string.")
     grammar = payload.get("grammar", True)
     if not isinstance(grammar, bool):

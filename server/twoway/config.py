@@ -14,8 +14,12 @@ DEFAULTS: dict[str, Any] = {
     "RULES_DIR": None,
     # Largest accepted text (body + subject), in characters; above it the API answers 413.
     "MAX_CHARS": 50_000,
-    # Origins allowed to call the API from a browser, besides the extension's own origins.
+    # Origins allowed to call the API from a browser (CORS). None by default: the extension calls
+    # from its background worker with host permissions, which needs no CORS.
     "CORS_ORIGINS": [],
+    # Host header names this server answers to (a port is ignored); others get 421, so a
+    # DNS-rebinding page cannot reach a server on loopback. "*" allows any name.
+    "ALLOWED_HOSTS": ["localhost", "127.0.0.1", "::1"],
     # When set, every /api/ request needs `Authorization: Bearer <token>`.
     "API_TOKEN": None,
     # `auto` (start a local LanguageTool when Java and the jars are present), `off`, or a URL.
@@ -23,6 +27,10 @@ DEFAULTS: dict[str, Any] = {
     # How long a lint waits for LanguageTool before answering without grammar, in seconds.
     "LANGUAGETOOL_TIMEOUT": 1.5,
     "LANGUAGETOOL_CACHE_SIZE": 4096,
+    # How long `twoway serve` waits for LanguageTool to answer before it starts taking requests.
+    "LANGUAGETOOL_WARMUP": 90.0,
+    # Seconds between health probes of LanguageTool (the only evidence that flips grammar off).
+    "LANGUAGETOOL_PROBE_INTERVAL": 1.0,
 }
 
 ENV_PREFIX = "TWOWAY_"

@@ -50,7 +50,10 @@ def _json(schema: dict, description: str) -> dict:
 
 def _errors(*codes: int) -> dict:
     text = {400: "Malformed JSON or wrong field types", 401: "API token missing or wrong",
-            413: "Text longer than TWOWAY_MAX_CHARS", 415: "Body is not JSON"}
+            413: "Text longer than TWOWAY_MAX_CHARS, or a body larger than the server's limit (refused from its "
+                 "Content-Length, before reading)",
+            415: "Body is not JSON",
+            421: "Host header not in TWOWAY_ALLOWED_HOSTS"}
     return {str(c): _json({"$ref": "#/components/schemas/Error"}, text[c]) for c in codes}
 
 
@@ -62,17 +65,19 @@ def openapi_document() -> dict:
         "paths": {
             "/api/v1/lint": {"post": {
                 "summary": "Lint one email",
+                "description": "The body is RFC 8259 JSON: NaN and Infinity are refused (400), and so is "
+                               "`subject: null` (omit the field instead). Answers carry `Cache-Control: no-store`.",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["text"],
-                    "properties": {"text": {"type": "string"}, "subject": {"type": "string"},
+                    "properties": {"text": {"type": "string"}, "subject": {"type": "string", "nullable": False},
                                    "grammar": {"type": "boolean", "default": True}}}}}},
                 "responses": {"200": _json({"$ref": "#/components/schemas/LintResult"}, "Findings and numbers"),
-                              **_errors(400, 401, 413, 415)},
+                              **_errors(400, 401, 413, 415, 421)},
             }},
             "/api/v1/rules": {"get": {"summary": "The rule pack", "responses": {"200": _json({
                 "type": "object", "required": ["rules"],
                 "properties": {"rules": {"type": "array", "items": {"type": "object"}}}}, "Rules"),
-                **_errors(401)}}},
+                **_errors(401, 421)}}},
             "/healthz": {"get": {"summary": "Health", "responses": {"200": _json({
                 "type": "object", "required": ["status", "version", "rules", "grammar"],
                 "properties": {"status": {"type": "string"}, "version": {"type": "string"},
