@@ -15,16 +15,28 @@ How a check works: the body and subject are split into sentences (textutil.split
 sentences already in the LRU cache cost nothing; the others are sent to LanguageTool in one
 request, joined as paragraphs, through language-tool-python's remote_server mode. LanguageTool
 answers in UTF-16 offsets into that joined text; each match is given back to its sentence and
-converted to code points. A watcher thread notices LanguageTool going away and coming back.
-Email text is never logged.
+converted to code points. Email text is never logged.
+
+LanguageTool is a resource shared by every user of the server, so its state changes only on
+evidence about LanguageTool itself, never because of one request: a lint waits at most
+LANGUAGETOOL_TIMEOUT (its own budget) and a slow or odd text answers that one lint without
+grammar. A watcher thread probes LanguageTool (a language list and a tiny check) every
+LANGUAGETOOL_PROBE_INTERVAL seconds and after any failed lint; only a failed probe turns
+grammar "unavailable", and only a passing one turns it back "ok". Each flip is logged once.
+Under a pre-fork server (`twoway serve`) the service is built in the parent before the fork;
+each worker calls after_fork() (or check() notices the new pid) to get its own threads, and
+uses the parent's local LanguageTool by URL (the parent keeps it running).
 """
 from __future__ import annotations
 
 import logging
+import os
+import re
 import threading
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+import time
 from dataclasses import replace
 from typing import Any, Iterable, Mapping
 
@@ -73,6 +85,16 @@ _SPELLING_CATEGORIES = {"TYPOS"}
 _MAX_REPLACEMENTS = 5
 _SEPARATOR = "\n\n"  # sentences of one request are separate paragraphs for LanguageTool
 _WARM_UP = "Thanks for the call yesterday. He go to the store."
+# A fresh LanguageTool (JIT, dictionaries) is slow on its first checks: a few varied texts before
+# the first lint, so the first minute of a server has grammar.
+_WARM_UP_MORE = (
+    "Would a short call next week work for you, or is email easier?",
+    "Their going to review the numbers on Tuesday, and I will send a summary afterwards.",
+    "We has three teams that tried this approch last quarter.",
+)
+# A lone surrogate cannot be sent as UTF-8; U+FFFD has the same length in code points and in
+# UTF-16 units, so LanguageTool's offsets still fit the original text.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class LanguageToolUnavailable(Exception):
@@ -115,7 +137,7 @@ class GrammarService:
         self.config = config
         self.timeout = float(config.get("LANGUAGETOOL_TIMEOUT", 1.5))
         self.cache = SentenceCache(int(config.get("LANGUAGETOOL_CACHE_SIZE", 4096)))
-        self.probe_interval = float(config.get("LANGUAGETOOL_PROBE_INTERVAL", 0.5) or 0.5)
+        self.probe_interval = float(config.get("LANGUAGETOOL_PROBE_INTERVAL", 1.0) or 1.0)
         self.url: str | None = None
         self.local = None  # languagetool_server.LocalLanguageTool in `auto` mode
         self._client = None
@@ -123,6 +145,7 @@ class GrammarService:
         self._wake = threading.Event()
         self._pool: ThreadPoolExecutor | None = None
         self._watcher: threading.Thread | None = None
+        self._pid = os.getpid()
         setting = str(config.get("LANGUAGETOOL", "auto") or "off").strip()
         self.mode = "off" if setting.lower() in ("off", "false", "no", "0", "none", "") else (
             "auto" if setting.lower() == "auto" else "url")
@@ -132,13 +155,44 @@ class GrammarService:
         if self.mode == "url":
             self.url = _base_url(setting)
         self.state = "unavailable"  # until LanguageTool answers
+        self._start_threads()
+
+    def _start_threads(self) -> None:
         self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="twoway-languagetool")
         self._watcher = threading.Thread(target=self._watch, name="twoway-languagetool-watch", daemon=True)
         self._watcher.start()
 
+    def after_fork(self) -> None:
+        """In a forked worker: the parent's threads did not survive the fork, and the parent
+        owns the local LanguageTool (and restarts it); this worker uses it by URL."""
+        if self._pid == os.getpid():
+            return
+        self._pid = os.getpid()
+        if self.mode == "off" or self._closed.is_set():
+            return
+        if self.mode == "auto":
+            self.mode, self.local = "url", None
+        self._closed, self._wake = threading.Event(), threading.Event()
+        client, self._client = self._client, None
+        if self.state == "ok" and self.url:
+            try:  # a client of its own (the parent's was already warmed up: no warm-up again)
+                self._client = _make_client(self.url, timeout=client._TIMEOUT if client else (1.0, self.timeout))
+            except Exception:
+                self.state = "unavailable"
+        self._start_threads()
+
+    def wait_ready(self, timeout: float) -> str:
+        """Wait until grammar is "ok" or "off" (at most `timeout` seconds); the state then."""
+        deadline = time.monotonic() + timeout
+        while self.state == "unavailable" and time.monotonic() < deadline and not self._closed.is_set():
+            time.sleep(0.1)
+        return self.state
+
     # -- the lint path -------------------------------------------------------------------
 
     def check(self, body: str, subject: str = "") -> tuple[list[Finding], str]:
+        if self._pid != os.getpid():
+            self.after_fork()
         if self.state != "ok" or self._client is None:
             return [], self.state
         units = [("subject", s) for s in split_sentences(subject or "")] + \
@@ -158,15 +212,12 @@ class GrammarService:
             future = self._pool.submit(self._check_sentences, client, todo)
             try:
                 known.update(future.result(timeout=self.timeout))
-            except FutureTimeout:
-                self._mark_unavailable("LanguageTool did not answer within %.1f s" % self.timeout)
-                return [], self.state
-            except LanguageToolUnavailable as exc:
-                self._mark_unavailable(str(exc))
-                return [], self.state
-            except Exception as exc:  # never a 500 because of LanguageTool
-                self._mark_unavailable("LanguageTool check failed (%s)" % type(exc).__name__)
-                return [], self.state
+            except Exception:  # late, refused, unreadable: never a 500 because of LanguageTool
+                # This lint goes without grammar. Whether LanguageTool itself is down is for the
+                # watcher's probe to say, now: one slow or odd text must not turn grammar off
+                # for everyone.
+                self._wake.set()
+                return [], "unavailable"
         findings = [
             replace(m, start=sentence.start + m.start, end=sentence.start + m.end, field=field)
             for field, sentence in units for m in known.get(sentence.text, ())
@@ -175,22 +226,44 @@ class GrammarService:
 
     def _check_sentences(self, client, sentences: list[str]) -> dict[str, tuple[Finding, ...]]:
         """One LanguageTool request for `sentences`; fills the cache (even if the lint gave up)."""
-        text = _SEPARATOR.join(sentences)
+        sendable = [_LONE_SURROGATE.sub("\ufffd", s) for s in sentences]
         try:
-            answer = client.check_json(text)
+            answer = client.check_json(_SEPARATOR.join(sendable))
         except Exception as exc:  # LanguageToolError, RateLimitError, requests errors
             raise LanguageToolUnavailable("LanguageTool request failed (%s)" % type(exc).__name__) from None
-        result = parse_answer(answer, sentences)
+        parsed = parse_answer(answer, sendable)
+        result = {sentence: parsed[clean] for sentence, clean in zip(sentences, sendable)}
         for sentence, matches in result.items():
             self.cache.put(sentence, matches)
         return result
 
-    def _mark_unavailable(self, reason: str) -> None:
-        if self.state == "ok":
+    def _set_state(self, state: str, reason: str = "") -> None:
+        """The one place the server-wide state changes; each change is logged once."""
+        if state == self.state:
+            return
+        self.state = state
+        if state == "ok":
+            log.info("grammar ok: LanguageTool at %s", self.url)
+        elif state == "unavailable":
             log.warning("grammar unavailable: %s", reason)
-        if self.state != "off":
-            self.state = "unavailable"
-        self._wake.set()
+        else:
+            log.info("grammar off: %s", reason)
+
+    def _healthy(self) -> str:
+        """"" when LanguageTool answers a language list and a tiny check in time, else why not."""
+        from .languagetool_server import is_answering
+
+        budget = max(self.timeout, 2.0)
+        if not is_answering(self.url, timeout=budget):
+            return "LanguageTool at %s does not answer" % self.url
+        client = self._client
+        if client is None:
+            return "no client"
+        try:  # on this thread, not the lints' pool: a pool busy with slow texts is no evidence
+            parse_answer(client.check_json(_WARM_UP), [_WARM_UP])
+        except Exception as exc:
+            return "LanguageTool cannot check a short text in %.1f s (%s)" % (self.timeout, type(exc).__name__)
+        return ""
 
     # -- the watcher: connect, warm up, notice recovery ------------------------------------
 
@@ -199,33 +272,37 @@ class GrammarService:
 
         restarts = 0
         while not self._closed.is_set():
+            if self.state == "ok":
+                try:
+                    problem = self._healthy()
+                except Exception as exc:  # keep watching whatever happens
+                    problem = type(exc).__name__
+                if problem and not self._closed.is_set():
+                    self._set_state("unavailable", problem)
             if self.state != "ok":
                 try:
                     if self.mode == "auto":
                         if self.local is None:
                             self.local = languagetool_server.shared_local(self.config)
                             if self.local is None:
-                                log.info("grammar off: no Java >= %d or no LanguageTool jars (run `make languagetool`)",
-                                         languagetool_server.MIN_JAVA)
-                                self.state = "off"
+                                self._set_state("off", "no Java >= %d or no LanguageTool jars (run `make languagetool`)"
+                                                % languagetool_server.MIN_JAVA)
                                 return
                         if not self.local.running():
                             if restarts > 20:
-                                log.warning("grammar off: the local LanguageTool keeps exiting (see %s)",
-                                            self.local.log_path)
-                                self.state = "off"
+                                self._set_state("off", "the local LanguageTool keeps exiting (see %s)"
+                                                % self.local.log_path)
                                 return
                             restarts += 1
                             self.local.start()
                             self.local.wait_ready(timeout=120)
                         self.url = _base_url(self.local.url) if self.local.url else None
                     if self.url and self._connect():
-                        log.info("grammar ok: LanguageTool at %s", self.url)
                         restarts = 0
-                        self.state = "ok"
+                        self._set_state("ok")
                 except Exception as exc:  # keep watching whatever happens
                     log.warning("grammar watcher: %s", type(exc).__name__)
-            self._wake.wait(self.probe_interval if self.state != "ok" else 30.0)
+            self._wake.wait(self.probe_interval)
             self._wake.clear()
 
     def _connect(self) -> bool:
@@ -239,9 +316,11 @@ class GrammarService:
             client = _make_client(self.url, timeout=(1.0, 60.0))
             answer = client.check_json(_WARM_UP)
             parse_answer(answer, [_WARM_UP])
+            for text in _WARM_UP_MORE:
+                parse_answer(client.check_json(text), [text])
             client._TIMEOUT = (min(1.0, self.timeout), max(self.timeout, 0.1))
         except Exception as exc:
-            log.info("LanguageTool at %s not ready (%s)", self.url, type(exc).__name__)
+            log.debug("LanguageTool at %s not ready (%s)", self.url, type(exc).__name__)
             return False
         self._client = client
         return True

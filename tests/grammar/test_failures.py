@@ -86,6 +86,8 @@ class FakeLanguageTool:
 
     def __init__(self):
         self.mode = "good"
+        self.slow_marker = ""  # texts holding it are slow, whatever the mode
+        self.checks = 0
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -104,8 +106,9 @@ class FakeLanguageTool:
                 self._send(200, json.dumps([{"name": "English (US)", "code": "en", "longCode": "en-US"}]))
 
             def do_POST(self):
-                self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                if fake.mode == "slow":
+                data = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                fake.checks += 1
+                if fake.mode == "slow" or (fake.slow_marker and fake.slow_marker.encode() in data):
                     time.sleep(5)
                 if fake.mode == "garbage":
                     self._send(200, "<html>Bad gateway</html>", "text/html")
