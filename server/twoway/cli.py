@@ -30,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the API and the lint page")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--workers", type=int, default=None,
+                       help="worker processes (default: TWOWAY_WORKERS, else the number of cores)")
     serve.add_argument("--rules-dir", help="a team rule pack that extends the bundled one")
 
     rules = sub.add_parser("rules", help="list the rules of the pack")
@@ -118,18 +120,12 @@ def print_text_report(name: str, text: str, subject: str, answer: dict) -> None:
 
 
 def cmd_serve(args) -> int:
-    from . import create_app
+    from .serve import serve
 
-    from waitress import serve
-
-    app = create_app({"RULES_DIR": args.rules_dir} if args.rules_dir else None)
-    print(f"Two-Way on http://{args.host}:{args.port}/ ({len(app.extensions['twoway.linter'].pack.rules)} rules)",
-          flush=True)
-    try:
-        serve(app, host=args.host, port=args.port, threads=8, ident="Two-Way")
-    finally:
-        app.extensions["twoway.grammar"].close()
-    return EXIT_OK
+    if args.workers is not None and args.workers < 1:
+        print("twoway: --workers must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    return serve(args.host, args.port, args.workers, {"RULES_DIR": args.rules_dir} if args.rules_dir else None)
 
 
 def cmd_rules(args) -> int:
