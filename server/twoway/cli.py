@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -56,6 +58,47 @@ def main(argv: list[str] | None = None) -> int:
     except RulePackError as exc:
         print(f"twoway: rule pack error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `twoway lint ... | head`: the reader left; nothing to report
+        sys.stderr.close()
+        return EXIT_OK
+
+
+class InputError(Exception):
+    """An input that cannot be linted; the message says which and why."""
+
+
+def read_input(name: str, max_chars: int) -> str:
+    """The text of one input (a path, or - for standard input), read with a cap: at most
+    max_chars characters (4 bytes each at most in UTF-8) are ever held, so /dev/zero or a
+    huge file costs a bounded read. Binary data is refused the same way from both."""
+    label = "standard input" if name == "-" else name
+    try:
+        if name == "-":
+            stream = getattr(sys.stdin, "buffer", None)
+            if stream is None:
+                raise InputError("standard input is closed")
+            data = stream.read(max_chars * 4 + 1)
+        else:
+            with open(name, "rb") as handle:
+                data = handle.read(max_chars * 4 + 1)
+    except InputError:
+        raise
+    except (OSError, ValueError) as exc:  # ValueError: reading a closed stream
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "cannot be read"
+        raise InputError(f"cannot read {label}: {reason}") from None
+    if len(data) > max_chars * 4:  # more bytes than max_chars characters can take
+        raise InputError(f"{label} is longer than the limit of {max_chars} characters (TWOWAY_MAX_CHARS)")
+    if b"\0" in data:
+        raise InputError(f"cannot read {label}: binary data (NUL bytes), not text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"cannot read {label}: not UTF-8 text") from None
+    if len(text) > max_chars:
+        raise InputError(f"{label} is longer than the limit of {max_chars} characters (TWOWAY_MAX_CHARS)")
+    return text
 
 
 def _app(rules_dir: str | None, grammar: bool = False):
@@ -69,17 +112,15 @@ def _app(rules_dir: str | None, grammar: bool = False):
 
 def cmd_lint(args) -> int:
     from .api import lint_response
+    from .config import load_config
 
+    max_chars = int(load_config()["MAX_CHARS"])
     inputs = []
     for name in args.files:
-        if name == "-":
-            inputs.append(("<stdin>", sys.stdin.read()))
-            continue
         try:
-            inputs.append((name, Path(name).read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError) as exc:
-            print(f"twoway: cannot read {name}: {exc.strerror if isinstance(exc, OSError) else 'not UTF-8 text'}",
-                  file=sys.stderr)
+            inputs.append(("<stdin>" if name == "-" else name, read_input(name, max_chars)))
+        except InputError as exc:
+            print(f"twoway: {exc}", file=sys.stderr)
             return EXIT_USAGE
     if args.subject and len(inputs) > 1:
         print("twoway: --subject goes with a single input", file=sys.stderr)
@@ -104,13 +145,13 @@ def cmd_lint(args) -> int:
 def print_text_report(name: str, text: str, subject: str, answer: dict) -> None:
     from .textutil import Utf16Map
 
-    sources = {"body": text, "subject": subject}
     maps = {"body": Utf16Map(text), "subject": Utf16Map(subject)}
+    # Line starts found once: counting newlines per finding is quadratic on a large file.
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     for issue in answer["issues"]:
-        source = sources[issue["field"]]
         start = maps[issue["field"]].from_utf16(issue["start"])
-        line = source.count("\n", 0, start) + 1
-        col = start - (source.rfind("\n", 0, start) + 1) + 1
+        line = bisect.bisect_right(line_starts, start) if issue["field"] == "body" else 1
+        col = start - (line_starts[line - 1] if issue["field"] == "body" else 0) + 1
         where = f"{name}:subject:{col}" if issue["field"] == "subject" else f"{name}:{line}:{col}"
         quoted = f' "{issue["text"]}"' if issue["text"] else ""
         print(f'{where}: {issue["severity"]} {issue["category"]} {issue["rule"]} {issue["message"]}{quoted}')
