@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
 HOST   ?= 127.0.0.1
 PORT   ?= 8765
 
@@ -22,14 +23,22 @@ BENCH_DEPS :=
 setup: $(STAMP) $(SETUP_DEPS)
 
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@ $(RUN_STAMP)
+
+# `make run` installs only what serving needs: the project and its own dependencies.
+$(RUN_STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
 	touch $@
 
 ## run: serve the API, the lint page and the bundled rule pack on http://$(HOST):$(PORT)
-run: setup $(RUN_DEPS)
-	$(VENV)/bin/twoway serve --host $(HOST) --port $(PORT)
+## (gunicorn, one worker per core; WORKERS=n to choose)
+run: $(RUN_STAMP) $(RUN_DEPS)
+	$(VENV)/bin/twoway serve --host $(HOST) --port $(PORT) $(if $(WORKERS),--workers $(WORKERS))
 
 ## test: the whole suite (rules, API, CLI, grammar against a real LanguageTool, browser e2e)
 test: setup $(TEST_DEPS)

@@ -2,7 +2,8 @@
 # - Debian's Chromium at /usr/bin/chromium (driven by PyPI playwright; `playwright install` cannot
 #   download browsers here), installed with apt when missing (CI runs as root).
 # - npm devDependencies from package-lock.json: web-ext (lint) and jsdom (node --test unit tests).
-# The tests themselves run under pytest: tests/extension/.
+# The tests themselves run under pytest: tests/extension/. Only `make test` and `make bench` need
+# these (not `make run`, not `make setup`).
 
 # This file is read before the Makefile's own targets: keep `setup` the default goal.
 _BROWSER_DEFAULT_GOAL := $(.DEFAULT_GOAL)
@@ -35,7 +36,7 @@ extension-lint: $(NODE_STAMP)
 extension-test: setup chromium $(NODE_STAMP)
 	$(PY) -m pytest tests/extension $(PYTEST_ARGS)
 
-SETUP_DEPS += chromium $(NODE_STAMP)
+# Tests and benchmarks only: `make run` serves without a browser or npm.
 TEST_DEPS  += chromium $(NODE_STAMP)
 BENCH_DEPS += chromium $(NODE_STAMP)
 
