@@ -152,3 +152,96 @@ class SlowLanguageTool:
 def post_lint(url: str, text: str, grammar: bool = False, timeout: float = 30, **kwargs) -> requests.Response:
     return requests.post(url + "/api/v1/lint", json={"text": text, "grammar": grammar}, timeout=timeout,
                          proxies=NO_PROXY, **kwargs)
+
+
+NGINX = "/usr/sbin/nginx"
+NGINX_CONF = ROOT / "deploy" / "nginx" / "twoway.conf"
+
+
+def self_signed_cert(folder: Path) -> tuple[Path, Path]:
+    """A certificate for localhost / 127.0.0.1, made with openssl for this test run only."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True, timeout=60)
+    return cert, key
+
+
+def layout_conf(backend_ports: list[int], https_port: int, http_port: int, cert: Path, key: Path) -> str:
+    """deploy/nginx/twoway.conf with loopback ports, the test's certificate and a header naming
+    the backend that answered; each change must find its line, so the test runs the real file."""
+    import re
+
+    conf = NGINX_CONF.read_text()
+    servers = re.findall(r"^( *)server 127\.0\.0\.1:\d+ (max_fails=[^;]*);$", conf, re.M)
+    assert len(servers) == 2, "the upstream block changed shape"
+    indent, params = servers[0]
+    conf = re.sub(r"^ *server 127\.0\.0\.1:\d+ max_fails=[^;]*;\n", "", conf, flags=re.M)
+    upstream = "".join(f"{indent}server 127.0.0.1:{p} {params};\n" for p in backend_ports)
+    conf = conf.replace("upstream twoway_lint {\n", "upstream twoway_lint {\n" + upstream, 1)
+    for old, new in (
+        ("listen 80;", f"listen 127.0.0.1:{http_port};"),
+        ("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;"),
+        ("/etc/ssl/twoway/fullchain.pem", str(cert)),
+        ("/etc/ssl/twoway/privkey.pem", str(key)),
+        ("        proxy_pass http://twoway_lint;\n",
+         "        proxy_pass http://twoway_lint;\n        add_header X-Twoway-Upstream $upstream_addr always;\n"),
+    ):
+        assert conf.count(old) == 1, f"deploy/nginx/twoway.conf: {old!r} not found once"
+        conf = conf.replace(old, new)
+    return conf
+
+
+class NginxLayout:
+    """nginx running deploy/nginx/twoway.conf in front of `backend_ports`, on loopback."""
+
+    def __init__(self, folder: Path, backend_ports: list[int]):
+        self.folder = folder
+        self.https_port, self.http_port = free_port(), free_port()
+        cert, key = self_signed_cert(folder)
+        self.cert = cert
+        for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (folder / sub).mkdir(exist_ok=True)
+        (folder / "twoway.conf").write_text(layout_conf(backend_ports, self.https_port, self.http_port, cert, key))
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        (folder / "nginx.conf").write_text(
+            f"{user}worker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log warn;\n"
+            "events { worker_connections 4096; }\n"
+            f"http {{\n  client_body_temp_path {folder}/body;\n  proxy_temp_path {folder}/proxy;\n"
+            f"  fastcgi_temp_path {folder}/fastcgi;\n  uwsgi_temp_path {folder}/uwsgi;\n  scgi_temp_path {folder}/scgi;\n"
+            f"  include {folder}/twoway.conf;\n}}\n")
+        check = subprocess.run([NGINX, "-t", "-p", str(folder), "-e", str(folder / "error.log"),
+                                "-c", str(folder / "nginx.conf")], capture_output=True, text=True, timeout=30)
+        assert check.returncode == 0, check.stderr
+        self.process = subprocess.Popen([NGINX, "-p", str(folder), "-e", str(folder / "error.log"),
+                                         "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = f"https://127.0.0.1:{self.https_port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket_connect(self.https_port):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("nginx did not listen")
+
+    def session(self) -> requests.Session:
+        s = requests.Session()
+        s.verify = str(self.cert)
+        s.trust_env = False
+        return s
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)  # nginx's graceful stop
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def socket_connect(port: int):
+    import socket
+    return socket.create_connection(("127.0.0.1", port), timeout=1)
