@@ -1,0 +1,220 @@
+"""Load and faults on the production layout (issue 10): nginx (deploy/nginx/twoway.conf) in
+front of two `twoway serve` with two workers each, one real LanguageTool shared by URL, 32
+well-behaved clients linting varied real emails (cut at run time from ../shared/realworld).
+
+1. a baseline run, then the same run with attackers mixed in (slow clients, huge bodies, bad
+   tokens, odd JSON, 50,000 dots): no 5xx and no connection error for the well-behaved
+   clients, their p99 within 2x of the baseline's, and /healthz never stalls;
+2. a run with faults: LanguageTool killed then restarted, a worker killed, a backend stopped:
+   nothing lost (nginx sends a request a dead backend could not answer to the other one),
+   and grammar back once LanguageTool is.
+Bounded: LOAD_SECONDS (default 20) per run, loopback only."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import socket
+import ssl
+import statistics
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from twoway import languagetool_server as lts
+
+from .harness import NGINX, NginxLayout, ServeProcess
+
+pytestmark = [pytest.mark.load,
+              pytest.mark.skipif(not os.path.exists(NGINX), reason="no nginx (make test installs Debian's nginx)")]
+
+SECONDS = float(os.environ.get("LOAD_SECONDS", "20"))
+CLIENTS = 32
+TOKEN = "load-test-token"
+REALWORLD = Path(__file__).resolve().parents[3] / "shared" / "realworld" / "emails.jsonl"
+
+
+def varied_emails(n_words: int = 120) -> list[str]:
+    if not REALWORLD.exists():
+        pytest.skip("../shared/realworld is not here")
+    words = []
+    for line in REALWORLD.read_text(encoding="utf-8").splitlines():
+        words += json.loads(line)["text"].split()
+    return [" ".join(words[i:i + n_words]) for i in range(0, len(words) - n_words, n_words)]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    lt = lts.make_local(port=lts.free_port())
+    if lt is None:
+        if os.environ.get("CI"):
+            pytest.fail("LanguageTool needs Java >= 17 and its jars (make languagetool)")
+        pytest.skip("no Java >= 17 or no LanguageTool jars")
+    lt.start()
+    assert lt.wait_ready(120), f"LanguageTool did not start (log {lt.log_path})"
+    env = {"TWOWAY_LANGUAGETOOL": lt.url, "TWOWAY_API_TOKEN": TOKEN, "TWOWAY_LANGUAGETOOL_PROBE_INTERVAL": "0.5"}
+    backends = [ServeProcess(workers=2, env=env) for _ in range(2)]
+    nginx = NginxLayout(tmp_path_factory.mktemp("nginx-load"), [b.port for b in backends])
+    yield {"lt": lt, "backends": backends, "nginx": nginx, "env": env, "emails": varied_emails()}
+    nginx.stop()
+    for b in backends:
+        b.stop()
+    lt.stop()
+
+
+class Clients:
+    """CLIENTS threads, each with its own keep-alive session, linting until stopped."""
+
+    def __init__(self, stack):
+        self.nginx, self.emails = stack["nginx"], stack["emails"]
+        self.results: list[tuple[float, float, int, str]] = []  # (start, seconds, status, grammar)
+        self.errors: list[str] = []
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self._run, args=(k,), daemon=True) for k in range(CLIENTS)]
+
+    def _run(self, k: int) -> None:
+        session = self.nginx.session()
+        rng = random.Random(k)
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        i = 0
+        while not self.stop.is_set():
+            text = rng.choice(self.emails) + f" Ref {k}-{i}."
+            t0 = time.monotonic()
+            try:
+                r = session.post(self.nginx.url + "/api/v1/lint", json={"text": text}, headers=headers, timeout=60)
+                grammar = r.json().get("grammar", "") if r.status_code == 200 else ""
+                self.results.append((t0, time.monotonic() - t0, r.status_code, grammar))
+            except Exception as exc:  # a connection error is a failure of the server, not of the client
+                self.errors.append(type(exc).__name__)
+            i += 1
+
+    def run(self, seconds: float, during=None) -> "Clients":
+        for t in self.threads:
+            t.start()
+        try:
+            if during:
+                during()
+            else:
+                time.sleep(seconds)
+        finally:
+            self.stop.set()
+            for t in self.threads:
+                t.join(timeout=90)
+        return self
+
+    def p99(self) -> float:
+        latencies = sorted(d for _, d, _, _ in self.results)
+        return latencies[int(0.99 * (len(latencies) - 1))]
+
+    def failures(self) -> list:
+        return self.errors + [s for _, _, s, _ in self.results if s != 200]
+
+
+def _slow_client(port: int, stop: threading.Event) -> None:
+    context = ssl.create_default_context()
+    context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as raw, context.wrap_socket(raw) as tls:
+            tls.sendall(b"POST /api/v1/lint HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 90000\r\n\r\n")
+            while not stop.wait(2.0):
+                tls.sendall(b"x")
+    except OSError:
+        pass
+
+
+def _attacker(nginx, stop: threading.Event, seen: list) -> None:
+    session = nginx.session()
+    good = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    attacks = [
+        (b"x" * 2_000_000, good),                                               # huge body (nginx: 413)
+        (json.dumps({"text": "hi"}).encode(), {"Authorization": "Bearer \xe9\xff", "Content-Type": "application/json"}),
+        (json.dumps({"text": "hi"}).encode(), {"Content-Type": "application/json"}),   # no token
+        (b'{"text": "hi", "x": NaN}', good),
+        (b'{"text": "hi", "subject": null}', good),
+        (b"[" * 50_000 + b"]" * 50_000, good),
+        (json.dumps({"text": "He go \ud800 to the store. " * 50}).encode(), good),      # lone surrogates, grammar on
+        (json.dumps({"text": "." * 50_000}).encode(), good),                          # a run of punctuation
+        (json.dumps({"text": "sign by friday " * 3_300, "grammar": False}).encode(), good),
+    ]
+    i = 0
+    while not stop.is_set():
+        body, headers = attacks[i % len(attacks)]
+        try:
+            r = session.post(nginx.url + "/api/v1/lint", data=body, headers=headers, timeout=60)
+            seen.append(r.status_code)
+        except Exception as exc:
+            seen.append(type(exc).__name__)
+        i += 1
+
+
+def _health_watch(nginx, stop: threading.Event, stalls: list) -> None:
+    session = nginx.session()
+    while not stop.wait(0.5):
+        try:
+            if session.get(nginx.url + "/healthz", timeout=3).status_code != 200:
+                stalls.append("status")
+        except Exception as exc:
+            stalls.append(type(exc).__name__)
+
+
+def test_attackers_leave_well_behaved_clients_served(stack):
+    nginx = stack["nginx"]
+    baseline = Clients(stack).run(SECONDS)
+    assert not baseline.failures(), baseline.failures()[:5]
+
+    stop, seen, stalls = threading.Event(), [], []
+    helpers = [threading.Thread(target=_slow_client, args=(nginx.https_port, stop), daemon=True) for _ in range(60)]
+    helpers += [threading.Thread(target=_attacker, args=(nginx, stop, seen), daemon=True) for _ in range(2)]
+    helpers += [threading.Thread(target=_health_watch, args=(nginx, stop, stalls), daemon=True)]
+    for t in helpers:
+        t.start()
+    try:
+        attacked = Clients(stack).run(SECONDS)
+    finally:
+        stop.set()
+        for t in helpers:
+            t.join(timeout=90)
+    assert not attacked.failures(), attacked.failures()[:5]
+    assert len(seen) > 9 and not [s for s in seen if not isinstance(s, int) or s >= 500], seen[:20]
+    assert not stalls, stalls
+    base_p99, attacked_p99 = baseline.p99(), attacked.p99()
+    print(f"\nwell-behaved: baseline {len(baseline.results)} lints p99 {base_p99 * 1000:.0f} ms; "
+          f"with attackers {len(attacked.results)} lints p99 {attacked_p99 * 1000:.0f} ms; attacks answered {len(seen)}")
+    assert attacked_p99 <= 2 * base_p99, (base_p99, attacked_p99)
+
+
+def test_faults_lose_nothing_and_grammar_comes_back(stack):
+    lt, nginx = stack["lt"], stack["nginx"]
+    first, second = stack["backends"]
+    marks = {}
+
+    def faults():
+        step = SECONDS / 5
+        time.sleep(step)
+        lt.kill()                                   # LanguageTool crashes ...
+        marks["lt_killed"] = time.monotonic()
+        time.sleep(step)
+        lt.start()                                  # ... and its operator starts it again
+        assert lt.wait_ready(120)
+        marks["lt_back"] = time.monotonic()
+        worker = first.wait_workers(2)[0]
+        os.kill(worker, signal.SIGKILL)             # a worker dies mid-run
+        time.sleep(step)
+        second.stop()                               # a backend is stopped
+        marks["backend_stopped"] = time.monotonic()
+        time.sleep(2 * step)
+        marks["end"] = time.monotonic()
+
+    clients = Clients(stack).run(SECONDS, during=faults)
+    try:
+        assert not clients.failures(), clients.failures()[:5]
+        during_outage = [g for t, _, _, g in clients.results if marks["lt_killed"] + 1.5 < t < marks["lt_back"]]
+        assert during_outage and "unavailable" in during_outage  # answered without grammar, not failed
+        after = [g for t, _, _, g in clients.results if t > marks["lt_back"] + 10]
+        assert after and after.count("ok") > len(after) / 2, after[:20]
+        assert len(first.wait_workers(2)) == 2  # the dead worker was replaced
+    finally:
+        stack["backends"][1] = ServeProcess(workers=2, env=stack["env"], port=second.port)
