@@ -10,7 +10,7 @@ import re
 
 from .engine import Linter
 from .pack import EXAMPLE_MARK, RulePack
-from .rules import ClassifierRule, Rule, SentenceRule
+from .rules import Rule, SentenceRule
 
 MIN_EXAMPLES = 3
 _TRIGGER_WORD = re.compile(r"[a-z']{4,}")
@@ -41,7 +41,7 @@ def check_rule_examples(rule: Rule) -> list[str]:
         problems.append(f"needs at least {MIN_EXAMPLES} 'flag' examples (has {len(flags)})")
     if len(passes) < MIN_EXAMPLES:
         problems.append(f"needs at least {MIN_EXAMPLES} 'pass' examples (has {len(passes)})")
-    sentence_rule = isinstance(rule, (SentenceRule, ClassifierRule))
+    sentence_rule = rule.MARKED_EXAMPLES
     for example in flags:
         text, expected = unmark(example) if sentence_rule else (example, [])
         got = [(f.start, f.end) for f in linter.lint(text).findings if f.rule == rule.id]
