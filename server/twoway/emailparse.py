@@ -85,7 +85,7 @@ _SALUTATION = r"(?:hi|hey|hello|hiya|howdy|dear|greetings|good (?:morning|aftern
 # A whole greeting line: "Hi Sam,", "Hello there!", "Dear Dr. Lee:", "{FIRST_NAME},", "Team -".
 GREETING_LINE = re.compile(
     rf"(?i:{_SALUTATION})\b[^\n.?,!]{{0,40}}?[,!:.—–-]{{0,2}}\s*$"
-    rf"|(?:{_NAME}(?:\s+{_NAME}){{0,2}}|(?i:team|all|folks|everyone|there))\s*[,:!—–-]{1,2}\s*$"
+    rf"|(?:{_NAME}(?:\s+{_NAME}){{0,2}}|(?i:team|all|folks|everyone|there))\s*[,:!—–-]{{1,2}}\s*$"
 )
 # A greeting glued to the first sentence: "Hi Sam, I saw ..." -> "Hi Sam,".
 GREETING_PREFIX = re.compile(

@@ -71,12 +71,12 @@ def normalize_apostrophes(text: str) -> str:
 # Who a pronoun points at, and what a question is: the stats, the guards and the score share these.
 READER_PRONOUNS = re.compile(r"\b(?:you|your|yours|yourself|yourselves)\b", re.IGNORECASE)
 SELLER_PRONOUNS = re.compile(r"\b(?:I|me|my|mine|myself|we|us|our|ours|ourselves)\b", re.IGNORECASE)
-_TRAILING_CLOSERS = "\u201d\"')] "
+_QUESTION_END = re.compile(r"\?[\s\u201d\"')\]]*\Z")
 
 
 def is_question(sentence: str) -> bool:
     """The sentence asks something: it ends with a question mark (closing quotes and brackets aside)."""
-    return sentence.rstrip(_TRAILING_CLOSERS).endswith("?")
+    return _QUESTION_END.search(sentence, max(0, len(sentence) - 16)) is not None
 
 
 # A sentence ends at . ! ? … (with closing quotes/brackets) followed by space, or at a line

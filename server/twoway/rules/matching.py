@@ -74,7 +74,7 @@ def pattern_problem(pattern: str) -> str | None:
     except (re.error, OverflowError, RecursionError) as exc:
         return f"bad regular expression {pattern!r}: {exc}"
     if _nested_repeat(tree):
-        return (f"pattern {pattern!r} repeats a repetition (like '(\\w+\\s?)+'), which can take exponential "
+        return (f"pattern '{pattern}' repeats a repetition (like '(\\w+\\s?)+'), which can take exponential "
                 "time on an ordinary sentence; bound the outer count ({0,5}) or make it possessive (++)")
     return None
 
