@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import ClassVar, Mapping
 
 from ..findings import Finding
+from ..textutil import normalize_apostrophes
 from .base import Fields, Rule
 
 _TOKEN = re.compile(r"[a-z0-9']+")
@@ -180,7 +181,7 @@ def load_training(fields: Fields, names: list[str]) -> list[tuple[str, frozenset
                     raise TypeError
             except (ValueError, KeyError, TypeError):
                 fields.fail("training", f"{name} line {number}: expected {{\"text\": str, \"labels\": [...]}}")
-            records.append((text.replace("’", "'"), frozenset(labels), str(record.get("family") or "")))
+            records.append((normalize_apostrophes(text), frozenset(labels), str(record.get("family") or "")))
     if not records:
         fields.fail("training", "no labelled sentences")
     return records

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterable, Iterator
 
+from ..textutil import normalize_apostrophes
+
 try:  # Python 3.11+
     import re._parser as _sre_parse
     import re._constants as _sre_constants
@@ -142,6 +144,6 @@ def compile_search(patterns: list[str], fail: Callable[[str], None]) -> re.Patte
 
 def phrase_pattern(phrases: Iterable[str]) -> str:
     """A phrase list as one pattern: whole words, any run of spaces between them."""
-    parts = [r"\s+".join(re.escape(w.replace("’", "'")) for w in phrase.split())
+    parts = [r"\s+".join(re.escape(w) for w in normalize_apostrophes(phrase).split())
              for phrase in sorted(set(phrases), key=len, reverse=True)]
     return r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)"
