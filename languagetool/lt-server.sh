@@ -1,16 +1,18 @@
 #!/bin/sh
 # Start LanguageTool's HTTP server from the jars that `make languagetool` resolved with Maven.
 #
-#   languagetool/lt-server.sh --port PORT [--parent-pid PID] [--jars DIR] [--java JAVA]
+#   languagetool/lt-server.sh --port PORT [--parent-pid PID] [--jars DIR] [--java JAVA] [--public]
 #
 # The script ends by exec'ing java, so its pid is the server's pid. With --parent-pid, a small
 # watchdog stops the server when that process is gone (make, pytest or the lint server died
-# without cleaning up). It listens on 127.0.0.1 only (no --public). Its log never holds email
+# without cleaning up). It listens on 127.0.0.1 only, unless --public (one LanguageTool shared
+# by several lint servers on a private network: docs/deploy.md). Its log never holds email
 # text: LanguageTool logs only lengths unless started with --verbose, which we never pass.
 set -eu
 here=$(CDPATH= cd "$(dirname "$0")" && pwd)
 port=8081
 parent=""
+public=""
 jars="${TWOWAY_LANGUAGETOOL_JARS:-$here/../.cache/languagetool/lib}"
 java="${TWOWAY_JAVA:-java}"
 heap="${TWOWAY_LANGUAGETOOL_HEAP:-768m}"
@@ -20,6 +22,7 @@ while [ $# -gt 0 ]; do
     --parent-pid) parent=$2; shift 2 ;;
     --jars) jars=$2; shift 2 ;;
     --java) java=$2; shift 2 ;;
+    --public) public="--public"; shift ;;
     *) echo "lt-server.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -37,4 +40,4 @@ fi
 # custom/ first: it holds Two-Way's grammar_custom.xml, which LanguageTool loads from the class path.
 exec "$java" -Xms64m -Xmx"$heap" -XX:+UseSerialGC -Xss2m -Dfile.encoding=UTF-8 \
   -cp "$here/custom:$jars/*" org.languagetool.server.HTTPServer \
-  --port "$port" --config "$here/server.properties"
+  --port "$port" --config "$here/server.properties" $public

@@ -60,16 +60,19 @@ def test_oversized_file_is_refused_with_the_limit_named(tmp_path):
 
 
 def _report_seconds(lines: int) -> float:
+    from twoway.findings import Finding
+    from twoway.service import Report
+
     text = "Sign by Friday.\n" * lines
-    issues = [{"field": "body", "start": i * 16, "end": i * 16 + 14, "severity": "warning", "category": "pressure",
-               "rule": "pressure.fake-deadline", "message": "m", "text": "Sign by Friday"} for i in range(lines)]
-    answer = {"issues": issues, "stats": {"alignment_score": 0, "verdict": "one-way", "words": 3 * lines,
-                                          "reading_grade": 1.0}}
+    findings = [Finding(rule="pressure.fake-deadline", category="pressure", severity="warning", message="m", why="w",
+                        start=i * 16, end=i * 16 + 14) for i in range(lines)]
+    stats = {"alignment_score": 0, "verdict": "one-way", "words": 3 * lines, "reading_grade": 1.0}
+    report = Report(text=text, subject="", findings=findings, stats=stats, grammar="off", email=None)
     with open(os.devnull, "w") as sink:
         stdout, sys.stdout = sys.stdout, sink
         try:
             t0 = time.perf_counter()
-            print_text_report("big.txt", text, "", answer)
+            print_text_report("big.txt", report)
             return time.perf_counter() - t0
         finally:
             sys.stdout = stdout

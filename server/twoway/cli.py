@@ -101,17 +101,19 @@ def read_input(name: str, max_chars: int) -> str:
     return text
 
 
-def _app(rules_dir: str | None, grammar: bool = False):
-    from . import create_app
+def _checker(rules_dir: str | None, grammar: bool = False):
+    """The same checker the server uses, without a web app."""
+    from .config import load_config
+    from .service import Checker
 
     overrides = {} if grammar else {"LANGUAGETOOL": "off"}
     if rules_dir:
         overrides["RULES_DIR"] = rules_dir
-    return create_app(overrides)
+    return Checker(load_config(overrides))
 
 
 def cmd_lint(args) -> int:
-    from .api import lint_response
+    from .api import serialize_report
     from .config import load_config
 
     max_chars = int(load_config()["MAX_CHARS"])
@@ -125,39 +127,37 @@ def cmd_lint(args) -> int:
     if args.subject and len(inputs) > 1:
         print("twoway: --subject goes with a single input", file=sys.stderr)
         return EXIT_USAGE
-    app = _app(args.rules_dir, args.grammar)
-    results = []
-    with app.app_context():
-        for name, text in inputs:
-            results.append((name, text, lint_response(text, args.subject, grammar=args.grammar)))
-        app.extensions["twoway.grammar"].close()
+    checker = _checker(args.rules_dir, args.grammar)
+    try:
+        results = [(name, checker.check(text, args.subject, grammar=args.grammar)) for name, text in inputs]
+    finally:
+        checker.close()
     if args.format == "json":
-        payload = [dict(answer, file=name) for name, _, answer in results]
+        payload = [dict(serialize_report(report), file=name) for name, report in results]
         json.dump(payload[0] if len(payload) == 1 else payload, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        for name, text, answer in results:
-            print_text_report(name, text, args.subject, answer)
-    errors = any(i["severity"] == "error" for _, _, a in results for i in a["issues"])
+        for name, report in results:
+            print_text_report(name, report)
+    errors = any(f.severity == "error" for _, report in results for f in report.findings)
     return EXIT_FINDINGS if errors else EXIT_OK
 
 
-def print_text_report(name: str, text: str, subject: str, answer: dict) -> None:
-    from .textutil import Utf16Map
-
-    maps = {"body": Utf16Map(text), "subject": Utf16Map(subject)}
+def print_text_report(name: str, report) -> None:
+    """file:line:col: severity category rule message "text", then a summary line."""
+    sources = {"body": report.text, "subject": report.subject}
     # Line starts found once: counting newlines per finding is quadratic on a large file.
-    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    for issue in answer["issues"]:
-        start = maps[issue["field"]].from_utf16(issue["start"])
-        line = bisect.bisect_right(line_starts, start) if issue["field"] == "body" else 1
-        col = start - (line_starts[line - 1] if issue["field"] == "body" else 0) + 1
-        where = f"{name}:subject:{col}" if issue["field"] == "subject" else f"{name}:{line}:{col}"
-        quoted = f' "{issue["text"]}"' if issue["text"] else ""
-        print(f'{where}: {issue["severity"]} {issue["category"]} {issue["rule"]} {issue["message"]}{quoted}')
-    stats = answer["stats"]
+    line_starts = {field: [0] + [m.end() for m in re.finditer("\n", source)] for field, source in sources.items()}
+    for f in report.findings:
+        source, starts = sources[f.field], line_starts[f.field]
+        line = bisect.bisect_right(starts, f.start)
+        col = f.start - starts[line - 1] + 1
+        where = f"{name}:subject:{col}" if f.field == "subject" else f"{name}:{line}:{col}"
+        quoted = f' "{source[f.start:f.end]}"' if f.end > f.start else ""
+        print(f"{where}: {f.severity} {f.category} {f.rule} {f.message}{quoted}")
+    stats = report.stats
     print(f'{name}: alignment {stats["alignment_score"]}/100 ({stats["verdict"]}), '
-          f'{len(answer["issues"])} finding(s), {stats["words"]} words, reading grade {stats["reading_grade"]}')
+          f'{len(report.findings)} finding(s), {stats["words"]} words, reading grade {stats["reading_grade"]}')
 
 
 def cmd_serve(args) -> int:

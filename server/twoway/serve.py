@@ -98,7 +98,8 @@ class TwoWayServer(BaseApplication):
 
 
 def _grammar(app):
-    return app.extensions["twoway.grammar"]
+    from .service import checker_of
+    return checker_of(app).grammar
 
 
 def build_app(config: Mapping[str, Any] | None) -> Any:
@@ -130,8 +131,9 @@ def serve(host: str = "127.0.0.1", port: int = 8765, workers: int | None = None,
         _grammar(server.application).after_fork()
 
     def when_ready(_arbiter):
+        from .service import checker_of
         app = server.application
-        print(f"Two-Way on http://{host}:{port}/ ({len(app.extensions['twoway.linter'].pack.rules)} rules, "
+        print(f"Two-Way on http://{host}:{port}/ ({len(checker_of(app).pack.rules)} rules, "
               f"{workers} worker(s), pid {os.getpid()})", flush=True)
 
     def on_exit(_arbiter):

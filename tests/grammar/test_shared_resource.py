@@ -18,7 +18,7 @@ def test_one_slow_text_answers_without_grammar_but_others_keep_it():
     fake = FakeLanguageTool()
     fake.slow_marker = "Zyxwv"
     app = create_app({"TESTING": True, "LANGUAGETOOL": fake.url, "LANGUAGETOOL_PROBE_INTERVAL": 0.2})
-    service = app.extensions["twoway.grammar"]
+    service = app.extensions["twoway"].grammar
     try:
         assert wait_for_state(service, "ok", 10)
         client = app.test_client()
@@ -47,7 +47,7 @@ def test_lone_surrogate_is_checked_and_never_turns_grammar_off(grammar_app):
     answer = r.get_json()
     assert r.status_code == 200 and answer["grammar"] == "ok"
     assert any(i["text"].startswith("go") or i["text"] == "He go" for i in grammar_issues(answer)), answer["issues"]
-    assert grammar_app.extensions["twoway.grammar"].state == "ok"
+    assert grammar_app.extensions["twoway"].grammar.state == "ok"
     answer, _ = timed_lint(client, OTHER + " Lone surrogate aftermath.")
     assert answer["grammar"] == "ok"
 
@@ -61,7 +61,7 @@ def test_languagetool_down_is_logged_once_not_per_lint(caplog):
         caplog.set_level(logging.INFO, logger="twoway.grammar")
         caplog.clear()
         server.kill()
-        assert wait_for_state(app.extensions["twoway.grammar"], "unavailable", 10)
+        assert wait_for_state(app.extensions["twoway"].grammar, "unavailable", 10)
         for i in range(20):
             answer, elapsed = timed_lint(client, f"{OTHER} Down {i}.")
             assert answer["grammar"] == "unavailable" and elapsed < 2.0
@@ -69,5 +69,5 @@ def test_languagetool_down_is_logged_once_not_per_lint(caplog):
         assert len(flips) == 1, [r.getMessage() for r in caplog.records]
     finally:
         if app is not None:
-            app.extensions["twoway.grammar"].close()
+            app.extensions["twoway"].grammar.close()
         server.stop()
