@@ -3,6 +3,7 @@ SIGTERM and on SIGHUP (nothing accepted or queued is lost; the socket never clos
 a killed worker replaced, header limits, and the body limit from the headers alone."""
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import time
@@ -11,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from .harness import NO_PROXY, ServeProcess, SlowLanguageTool, post_lint
+from .harness import NO_PROXY, ServeProcess, SlowLanguageTool, _cmdline, children, post_lint
 
 EMAIL = "Hi Sam, thanks for the call. Would Tuesday suit your team for a demo?"
 
@@ -86,7 +87,6 @@ def test_a_killed_worker_is_replaced_and_the_others_keep_answering():
     try:
         before = server.wait_workers(2)
         assert len(before) == 2
-        import os
         os.kill(before[0], signal.SIGKILL)
         statuses = [post_lint(server.url, f"{EMAIL} {i}").status_code for i in range(20)]
         assert statuses == [200] * 20
@@ -135,3 +135,32 @@ def test_workers_flag_is_validated(capsys):
     from twoway.cli import main
     assert main(["serve", "--workers", "0"]) == 2
     assert "--workers" in capsys.readouterr().err
+
+
+def test_auto_grammar_is_warm_before_the_first_lint_and_shared_by_the_workers():
+    from twoway import languagetool_server as lts
+
+    if lts.make_local() is None:
+        if os.environ.get("CI"):
+            pytest.fail("LanguageTool needs Java >= 17 and its jars (make languagetool)")
+        pytest.skip("no Java >= 17 or no LanguageTool jars")
+    server = ServeProcess(workers=2, env={"TWOWAY_LANGUAGETOOL": "auto", "TWOWAY_LANGUAGETOOL_PROBE_INTERVAL": "0.5"})
+    try:
+        # The very first lints, one per worker, already have grammar (issue 10: not 24-97% without).
+        answers = [post_lint(server.url, f"He go to the store {i}.", grammar=True).json() for i in range(4)]
+        assert [a["grammar"] for a in answers] == ["ok"] * 4
+        assert all(any(i["category"] == "grammar" for i in a["issues"]) for a in answers)
+        # One LanguageTool for the machine, a child of the parent, not one per worker.
+        java = [p for p in children(server.pid) if "languagetool" in _cmdline(p).lower() or "lt-server" in _cmdline(p)]
+        assert len(java) == 1
+        os.kill(java[0], signal.SIGKILL)  # it crashes: the parent starts it again
+        deadline = time.monotonic() + 150
+        grammar = ""
+        while time.monotonic() < deadline and grammar != "ok":
+            time.sleep(1)
+            answer = post_lint(server.url, f"He go to the shop {time.monotonic()}.", grammar=True)
+            assert answer.status_code == 200
+            grammar = answer.json()["grammar"]
+        assert grammar == "ok"
+    finally:
+        server.stop()
