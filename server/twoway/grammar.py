@@ -96,6 +96,10 @@ _WARM_UP_MORE = (
 # UTF-16 units, so LanguageTool's offsets still fit the original text.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
+# Longer "sentences" are not prose (runs of punctuation, pasted logs or tables): sent to
+# LanguageTool they cost seconds of its shared time and thousands of matches to read.
+_MAX_SENTENCE_CHARS = 2000
+
 
 class LanguageToolUnavailable(Exception):
     """LanguageTool did not answer, answered late, or answered something unreadable."""
@@ -198,18 +202,21 @@ class GrammarService:
         units = [("subject", s) for s in split_sentences(subject or "")] + \
                 [("body", s) for s in split_sentences(body or "")]
         known: dict[str, tuple[Finding, ...]] = {}
-        todo: list[str] = []
+        todo: dict[str, None] = {}  # ordered, and a set: a long email must not cost quadratic time
         for _, sentence in units:
             if sentence.text in known or sentence.text in todo:
                 continue
+            if len(sentence.text) > _MAX_SENTENCE_CHARS:
+                known[sentence.text] = ()  # not prose (a run of dots, a pasted log): not worth LanguageTool's time
+                continue
             cached = self.cache.get(sentence.text)
             if cached is None:
-                todo.append(sentence.text)
+                todo[sentence.text] = None
             else:
                 known[sentence.text] = cached
         if todo:
             client = self._client
-            future = self._pool.submit(self._check_sentences, client, todo)
+            future = self._pool.submit(self._check_sentences, client, list(todo))
             try:
                 known.update(future.result(timeout=self.timeout))
             except Exception:  # late, refused, unreadable: never a 500 because of LanguageTool
@@ -339,11 +346,12 @@ def parse_answer(answer: Any, sentences: list[str]) -> dict[str, tuple[Finding, 
     """Matches per sentence, from LanguageTool's JSON for the sentences joined by _SEPARATOR."""
     if not isinstance(answer, dict) or not isinstance(answer.get("matches"), list):
         raise LanguageToolUnavailable("LanguageTool answered something that is not a check result")
-    starts = []  # UTF-16 start of each sentence in the joined text
+    starts, lengths = [], []  # UTF-16 start and length of each sentence in the joined text
     pos = 0
     for s in sentences:
         starts.append(pos)
-        pos += utf16_len(s) + len(_SEPARATOR)
+        lengths.append(utf16_len(s))
+        pos += lengths[-1] + len(_SEPARATOR)
     maps: dict[int, Utf16Map] = {}
     out: dict[str, list[Finding]] = {s: [] for s in sentences}
     try:
@@ -358,7 +366,7 @@ def parse_answer(answer: Any, sentences: list[str]) -> dict[str, tuple[Finding, 
                 continue
             sentence = sentences[i]
             local = offset - starts[i]
-            if local + length > utf16_len(sentence):
+            if local + length > lengths[i]:
                 continue  # crosses into the separator: not one sentence's error
             m = maps.setdefault(i, Utf16Map(sentence))
             start, end = m.from_utf16(local), m.from_utf16(local + length)
