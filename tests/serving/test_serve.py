@@ -164,3 +164,15 @@ def test_auto_grammar_is_warm_before_the_first_lint_and_shared_by_the_workers():
         assert grammar == "ok"
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("char", [".", "!", "\u2026"])
+def test_a_run_of_50000_punctuation_marks_does_not_freeze_the_server(plain_server, char):
+    # issue 10, item 1: this froze the whole server for about 2 minutes (quadratic splitter).
+    # One worker: /healthz is answered only once the long lint is done, so it must be done soon.
+    with ThreadPoolExecutor(1) as pool:
+        long_lint = pool.submit(post_lint, plain_server.url, char * 50_000, False, 60)
+        time.sleep(0.2)
+        health = requests.get(plain_server.url + "/healthz", timeout=10, proxies=NO_PROXY)
+        assert health.status_code == 200
+        assert long_lint.result().status_code == 200
