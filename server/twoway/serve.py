@@ -23,6 +23,7 @@ in front for untrusted networks (slow clients): deploy/nginx/twoway.conf, docs/d
 from __future__ import annotations
 
 import errno
+import gc
 import logging
 import os
 from typing import Any, Callable, Mapping
@@ -113,6 +114,10 @@ def build_app(config: Mapping[str, Any] | None) -> Any:
         print(f"Two-Way: waiting up to {wait:.0f} s for LanguageTool to be warm", flush=True)
         state = grammar.wait_ready(wait)
         print(f"Two-Way: grammar {state}", flush=True)
+    # The loaded app and pack are shared copy-on-write with the workers: keep the collector
+    # from walking (and so copying) them in every worker.
+    gc.collect()
+    gc.freeze()
     return app
 
 

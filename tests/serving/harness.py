@@ -42,6 +42,15 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
+def private_kb(pid: int) -> int:
+    """Memory only this process holds (not shared copy-on-write with the parent), in KiB."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, _, rest = line.partition(":")
+        fields[name] = int(rest.split()[0])
+    return fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
+
+
 class ServeProcess:
     """`twoway serve` on a free loopback port; stop() sends SIGTERM and waits."""
 
