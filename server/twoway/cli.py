@@ -22,7 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     lint = sub.add_parser("lint", help="lint email drafts (files, or - for standard input)")
     lint.add_argument("files", nargs="*", default=["-"], metavar="FILE")
-    lint.add_argument("--format", choices=("text", "json"), default="text")
+    lint.add_argument("--format", choices=("text", "json", "sarif"), default="text",
+                      help="sarif: SARIF 2.1.0 for code-scanning tools (findings on the file's lines)")
     lint.add_argument("--subject", default="", help="subject line to lint with a single input")
     lint.add_argument("--grammar", action="store_true", help="also ask LanguageTool (TWOWAY_LANGUAGETOOL)")
     lint.add_argument("--rules-dir", help="a team rule pack that extends the bundled one")
@@ -38,6 +39,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check-rules", help="validate a rule pack and run every rule's examples")
     check.add_argument("dir", nargs="?", help="a team pack directory (default: the bundled pack)")
+
+    audit = sub.add_parser("audit", help="audit a team's sent mail or templates: report.html and results.csv")
+    audit.add_argument("sources", nargs="+", metavar="SOURCE",
+                       help="an mbox, a folder of .eml files, a CRM CSV export or a JSON lines file")
+    audit.add_argument("--out", required=True, metavar="DIR", help="where report.html and results.csv go")
+    audit.add_argument("--columns", default="", metavar="FIELD=COLUMN,...",
+                       help="CSV columns for body, subject, sender, date (e.g. body=Notes,sender=Owner)")
+    audit.add_argument("--workers", type=int, help="local processes (default: all cores)")
+    audit.add_argument("--scheduler", metavar="tcp://HOST:8786", help="run on this Dask cluster instead")
+    audit.add_argument("--grammar", metavar="URL", help="also check grammar on this LanguageTool (off by default)")
+    audit.add_argument("--anonymize", action="store_true",
+                       help="pseudonyms for senders (keyed by TWOWAY_AUDIT_KEY when set, so they are stable)")
+    audit.add_argument("--rules-dir", help="a team rule pack that extends the bundled one")
+    audit.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     evaluate = sub.add_parser("evaluate", help="precision and recall on labelled sentences (JSON lines)")
     evaluate.add_argument("file")
@@ -88,7 +103,12 @@ def cmd_lint(args) -> int:
         for name, text in inputs:
             results.append((name, text, lint_response(text, args.subject, grammar=args.grammar)))
         app.extensions["twoway.grammar"].close()
-    if args.format == "json":
+    if args.format == "sarif":
+        from .sarif import sarif_log
+
+        json.dump(sarif_log(results, app.extensions["twoway.linter"].pack), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif args.format == "json":
         payload = [dict(answer, file=name) for name, _, answer in results]
         json.dump(payload[0] if len(payload) == 1 else payload, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -165,6 +185,39 @@ def cmd_check_rules(args) -> int:
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
+def cmd_audit(args) -> int:
+    from .audit import AuditOptions, audit
+    from .audit.checking import Settings
+    from .audit.sources import SourceError
+
+    try:
+        columns = dict(pair.split("=", 1) for pair in args.columns.split(",") if pair.strip())
+    except ValueError:
+        print("twoway: --columns takes FIELD=COLUMN pairs separated by commas", file=sys.stderr)
+        return EXIT_USAGE
+    unknown = set(columns) - {"body", "subject", "sender", "date"}
+    if unknown:
+        print(f"twoway: --columns: unknown field(s) {', '.join(sorted(unknown))} "
+              "(body, subject, sender, date)", file=sys.stderr)
+        return EXIT_USAGE
+    options = AuditOptions(columns=columns, workers=args.workers, scheduler=args.scheduler,
+                           settings=Settings(rules_dir=args.rules_dir, grammar_url=args.grammar),
+                           anonymize=args.anonymize, progress=False if args.no_progress else None)
+    try:
+        result = audit(args.sources, args.out, options)
+    except SourceError as exc:
+        print(f"twoway: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"twoway: stopped; partial report in {Path(args.out) / 'report.html'}", file=sys.stderr)
+        return 130
+    agg = result.aggregate
+    print(f"{agg.read} emails read, {agg.audited} audited, {agg.duplicates} template repeats, "
+          f"{agg.malformed} could not be audited; report: {result.report}; table: {result.table}"
+          + (f", {result.parquet}" if result.parquet else ""))
+    return EXIT_OK
+
+
 def cmd_evaluate(args) -> int:
     from .config import BUNDLED_RULES_DIR
     from .engine import Linter
@@ -186,7 +239,7 @@ def cmd_evaluate(args) -> int:
 
 
 COMMANDS = {"lint": cmd_lint, "serve": cmd_serve, "rules": cmd_rules, "check-rules": cmd_check_rules,
-            "evaluate": cmd_evaluate}
+            "evaluate": cmd_evaluate, "audit": cmd_audit}
 
 if __name__ == "__main__":
     sys.exit(main())
