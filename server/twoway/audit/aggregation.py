@@ -6,6 +6,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from ..findings import ONE_WAY_CATEGORIES
+
 MALFORMED_NAMED = 200  # the report names this many malformed messages, and counts them all
 
 
@@ -91,7 +93,7 @@ class Aggregate:
         sender.emails += 1
         sender.score_sum += score
         sender.one_way += row["one_way_sentences"]
-        sender.rules.update(row["rules"])
+        sender.rules.update(r for r in row["rules"] if row["rule_info"][r][0] in ONE_WAY_CATEGORIES)
         if row["date"]:
             period = self.days[datetime.fromisoformat(row["date"]).date()]
             period.emails += 1

@@ -18,6 +18,7 @@ _KEEP = frozenset(
     "March April May June July August September October November December Q1 Q2 Q3 Q4 CEO CFO CTO VP "
     "CRM API PDF".split())
 _WORDS = re.compile(r"\[\w+\]|\w+")
+_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b")
 
 
 def mask(text: str) -> str:
@@ -45,7 +46,7 @@ def example(sentence: str, limit: int = 160) -> str:
 def template_key(body: str) -> str:
     """Bodies that differ only in merge-field values (names, companies, numbers, dates written as
     digits) and spacing share a key: one template sent many times."""
-    words = _WORDS.findall(mask(body).lower())
+    words = _WORDS.findall(_WEEKDAY.sub("[day]", mask(body).lower()))
     return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).hexdigest()
 
 

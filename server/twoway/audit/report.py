@@ -81,7 +81,7 @@ def build_report(agg: Aggregate, sources: list[str], seconds: float) -> str:
         parts.append("<h2>Senders</h2>")
         figure(fig)
         parts.append(_table(
-            ["sender", "emails", "mean score", "one-way sentences / 100 emails", "top rules tripped", "repeats"],
+            ["sender", "emails", "mean score", "one-way sentences / 100 emails", "top one-way rules", "repeats"],
             [[_e(s.name), s.emails, f"{m:.0f}", f"{p:.0f}",
               _e(", ".join(f"{r} ({n})" for r, n in s.rules.most_common(3)) or "none"), s.duplicates]
              for s, m, p in zip(senders, means, per100)]))
@@ -123,6 +123,7 @@ def build_report(agg: Aggregate, sources: list[str], seconds: float) -> str:
     if templates:
         labels = [f"T{i + 1}" for i in range(len(templates))]
         fig = go.Figure(go.Bar(x=labels, y=[t.score for t in templates], customdata=[t.sends for t in templates],
+                               text=[t.score for t in templates], textposition="outside",
                                marker_color=[VERDICT_COLOURS[score_band(t.score)] for t in templates],
                                hovertemplate="%{x}: score %{y}, sent %{customdata} times<extra></extra>"))
         fig.update_layout(title="Templates (near-duplicate bodies) by score: retire from the left",
