@@ -147,9 +147,9 @@ def _from_fields(fields: dict) -> Email:
         raise Malformed("no body")
     if "<" in body and _LOOKS_HTML.search(body):
         body = html_to_text(body)
-    name, address = _sender(str(fields.get("sender") or ""))
-    if not address and "@" not in str(fields.get("sender") or ""):
-        name, address = str(fields.get("sender") or "").strip(), ""
+    raw_sender = str(fields.get("sender") or "").strip()
+    # CRM exports often name the owner without an address.
+    name, address = _sender(raw_sender) if "@" in raw_sender else (raw_sender, "")
     name = str(fields.get("sender_name") or "").strip() or name
     return _email(address or name.lower(), name or address, _date(fields.get("date")),
                   str(fields.get("subject") or ""), body)
@@ -183,8 +183,8 @@ class _TextExtractor(HTMLParser):
     def _break(self):
         line = re.sub(r"[ \t\r\f\v\u00a0]+", " ", "".join(self.current)).strip()
         self.current = []
-        if line or (self.lines and self.lines[-1]):
-            self.lines.append(("> " * self.quote + line) if line else "")
+        if line:
+            self.lines.append("> " * self.quote + line)
 
     def handle_starttag(self, tag, attrs):
         if tag in _SKIPPED:
@@ -205,8 +205,8 @@ class _TextExtractor(HTMLParser):
             self.quote = max(0, self.quote - 1)
         elif tag in _BLOCKS and tag != "br":
             self._break()
-            if tag == "p":
-                self.lines.append("")
+            if tag == "p" and self.lines and self.lines[-1]:
+                self.lines.append("")  # a paragraph ends with a blank line, as in plain-text mail
 
     def handle_data(self, data):
         if not self.skip:
