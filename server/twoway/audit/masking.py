@@ -22,9 +22,9 @@ _WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b")
 
 
 def mask(text: str) -> str:
+    text = _FIELD.sub("[field]", text)  # first: the other placeholders look like merge fields
     text = _URL.sub("[link]", text)
     text = _EMAIL.sub("[email]", text)
-    text = _FIELD.sub("[field]", text)
     text = _PHONE.sub("[phone]", text)
     text = _NUMBER.sub("[number]", text)
     return _CAPITALISED.sub(_mask_name, text)
