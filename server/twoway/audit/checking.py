@@ -51,11 +51,14 @@ def build_grammar(settings: Settings):
 
 _WORKER: dict = {}
 _WORKER_LOCK = threading.Lock()
+LINTERS_BUILT = 0  # in this process: one per worker, whatever the number of batches (tests check it)
 
 
 def _tools(settings: Settings):
+    global LINTERS_BUILT
     with _WORKER_LOCK:
         if _WORKER.get("settings") != settings:
+            LINTERS_BUILT += 1
             _WORKER.clear()
             _WORKER["settings"] = settings
             _WORKER["linter"] = build_linter(settings)

@@ -65,8 +65,9 @@ def audit(paths: list[str], out_dir: str | Path, options: AuditOptions | None = 
     executor = dask_executor(options.scheduler) if options.scheduler else local_executor(options.workers)
     try:
         with executor as (pool, slots):
-            run(chain.from_iterable(s.items() for s in sources), options.settings, pool, slots, on_row,
-                options.batch_size)
+            # Small audits still spread over every worker: at least four batches per slot.
+            batch_size = max(1, min(options.batch_size, -(-total // (4 * slots))))
+            run(chain.from_iterable(s.items() for s in sources), options.settings, pool, slots, on_row, batch_size)
     except BaseException:  # Ctrl-C above all: what was counted is reported, marked partial
         agg.partial = True
         raise
