@@ -24,7 +24,7 @@ def test_each_format_is_detected_by_content_not_by_name(tmp_path, recs):
         "jsonl": sample.write_jsonl(tmp_path / "c.txt", recs),
         "eml-folder": sample.write_eml_folder(tmp_path / "saved", recs),
     }
-    (tmp_path / "one.msg").write_bytes(sample.to_message(recs[0]).as_bytes())
+    (tmp_path / "one.msg").write_bytes(sample.message_bytes(recs[0]))
     made["eml"] = tmp_path / "one.msg"
     for kind, path in made.items():
         source = open_source(path)
