@@ -14,6 +14,7 @@ MALFORMED_NAMED = 200  # the report names this many malformed messages, and coun
 @dataclass
 class SenderStats:
     name: str
+    index: int
     emails: int = 0
     score_sum: int = 0
     one_way: int = 0
@@ -58,8 +59,11 @@ class Aggregate:
         self.senders: dict[str, SenderStats] = {}
         self.days: dict[date, PeriodStats] = defaultdict(PeriodStats)
         self.rules: dict[str, RuleStats] = {}
-        self.templates: dict[str, TemplateStats] = {}
-        self._seen: set[tuple[str, str]] = set()
+        self.templates: dict[int, TemplateStats] = {}  # bodies sent at least twice
+        # Per distinct body, only ints (about 130 bytes): the template seen once (-> its sender),
+        # and each (sender, template) pair seen, so a template counts once per sender.
+        self._sent_once: dict[int, int] = {}
+        self._seen: set[int] = set()
         self.partial = False
 
     def add(self, row: dict) -> bool:
@@ -72,21 +76,12 @@ class Aggregate:
             return False
         sender = self.senders.get(row["sender"])
         if sender is None:
-            sender = self.senders[row["sender"]] = SenderStats(row["sender_name"])
-        template = self.templates.get(row["template"])
-        if template is None:
-            template = self.templates[row["template"]] = TemplateStats(
-                row["alignment_score"], row["subject_masked"], tuple(dict.fromkeys(row["rules"])),
-                row["hits"][0][1] if row["hits"] else "")
-        template.sends += 1
-        if len(template.senders) < 1000:
-            template.senders.add(row["sender"])
-        key = (row["sender"], row["template"])
-        if key in self._seen:
+            sender = self.senders[row["sender"]] = SenderStats(row["sender_name"], len(self.senders))
+        template_id = int(row["template"], 16)
+        if self._count_template(template_id, sender.index, row):
             self.duplicates += 1
             sender.duplicates += 1
             return False
-        self._seen.add(key)
         self.audited += 1
         score = row["alignment_score"]
         self.scores[score] += 1
@@ -111,6 +106,27 @@ class Aggregate:
             if len(examples) < 2 and sentence not in examples:
                 examples.append(sentence)
         return True
+
+    def _count_template(self, template_id: int, sender_index: int, row: dict) -> bool:
+        """Counts a send of the template; True when this sender had sent it already."""
+        template = self.templates.get(template_id)
+        if template is not None:
+            template.sends += 1
+            if len(template.senders) < 1000:
+                template.senders.add(sender_index)
+        elif template_id in self._sent_once:
+            # The second send makes it a template; its details come from this send (same text).
+            self.templates[template_id] = TemplateStats(
+                row["alignment_score"], row["subject_masked"], tuple(dict.fromkeys(row["rules"])),
+                row["hits"][0][1] if row["hits"] else "", 2,
+                {self._sent_once.pop(template_id), sender_index})
+        else:
+            self._sent_once[template_id] = sender_index
+        pair = template_id | (sender_index << 64)
+        if pair in self._seen:
+            return True
+        self._seen.add(pair)
+        return False
 
     def trend(self) -> tuple[str, dict[date, PeriodStats]]:
         """By month when the mail spans more than three months, else by week (Mondays)."""

@@ -118,8 +118,8 @@ def build_report(agg: Aggregate, sources: list[str], seconds: float) -> str:
         figure(fig)
 
     # -- templates: near-duplicate bodies sent more than once, worst first
-    templates = sorted((t for t in agg.templates.values() if t.sends >= 2), key=lambda t: (t.score, -t.sends))
-    templates = templates[:TOP_TEMPLATES]
+    ranked = sorted(agg.templates.items(), key=lambda kv: (kv[1].score, -kv[1].sends))[:TOP_TEMPLATES]
+    templates = [t for _, t in ranked]
     if templates:
         labels = [f"T{i + 1}" for i in range(len(templates))]
         fig = go.Figure(go.Bar(x=labels, y=[t.score for t in templates], customdata=[t.sends for t in templates],
@@ -131,9 +131,11 @@ def build_report(agg: Aggregate, sources: list[str], seconds: float) -> str:
         parts.append("<h2>Templates</h2>")
         figure(fig)
         parts.append(_table(
-            ["template", "subject (anonymised)", "score", "sent", "senders", "rules", "a flagged sentence"],
+            ["template", "subject (anonymised)", "score", "sent", "senders", "rules", "a flagged sentence",
+             "key in results.csv"],
             [[label, _e(t.subject), t.score, t.sends, len(t.senders), _e(", ".join(t.rules[:4]) or "none"),
-              f"“{_e(t.example)}”" if t.example else "—"] for label, t in zip(labels, templates)]))
+              f"“{_e(t.example)}”" if t.example else "—", f"<code>{key:016x}</code>"]
+             for label, (key, t) in zip(labels, ranked)]))
 
     if agg.malformed:
         parts.append(f"<h2>Messages that could not be audited ({agg.malformed})</h2>")
