@@ -3,6 +3,10 @@ interruption, every source format in one run."""
 from __future__ import annotations
 
 import re
+import signal
+import subprocess
+import sys
+import time
 from html.parser import HTMLParser
 
 import pytest
@@ -147,3 +151,26 @@ def test_usage_errors_say_what_is_wrong(tmp_path, capsys):
     assert "FIELD=COLUMN" in capsys.readouterr().err
     assert audit_cli(box, "--out", tmp_path / "o", "--columns", "message=Notes") == 2
     assert "unknown field" in capsys.readouterr().err
+
+
+def test_a_real_sigint_stops_the_cli_with_a_partial_report(tmp_path):
+    box = sample.write_mbox(tmp_path / "big.mbox", sample.generate(5000, seed=9))
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "twoway.cli", "audit", str(box), "--out", str(out),
+                             "--workers", "1", "--no-progress"], stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 180
+        table = out / "results.csv"
+        while not (table.exists() and table.stat().st_size > 4096) and proc.poll() is None \
+                and time.monotonic() < deadline:
+            time.sleep(0.1)
+        proc.send_signal(signal.SIGINT)  # as Ctrl-C does
+        _, err = proc.communicate(timeout=180)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, err
+    assert "partial report" in err and "Traceback" not in err
+    rows = read_rows(out)
+    assert 0 < len(rows) < 5000
+    assert f"first {len(rows)} emails read" in (out / "report.html").read_text(encoding="utf-8")

@@ -69,14 +69,14 @@ def build_report(agg: Aggregate, sources: list[str], seconds: float) -> str:
         per100 = [round(100 * s.one_way / max(s.emails, 1), 1) for s in senders]
         tops = [", ".join(r for r, _ in s.rules.most_common(3)) or "none" for s in senders]
         fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
-                            subplot_titles=("mean alignment score", "one-way sentences per 100 emails"))
+                            subplot_titles=("mean alignment score, lowest first", "one-way sentences per 100 emails"))
         fig.add_trace(go.Bar(y=names, x=means, orientation="h", customdata=tops,
                              marker_color=[VERDICT_COLOURS[score_band(m)] for m in means],
                              hovertemplate="%{y}: %{x}<br>top rules: %{customdata}<extra></extra>"), 1, 1)
         fig.add_trace(go.Bar(y=names, x=per100, orientation="h", customdata=tops, marker_color="#34495e",
                              hovertemplate="%{y}: %{x} per 100 emails<br>top rules: %{customdata}<extra></extra>"),
                       1, 2)
-        fig.update_layout(title="Per sender, lowest score first", showlegend=False,
+        fig.update_layout(showlegend=False,
                           height=max(260, 60 + 28 * len(senders)))
         parts.append("<h2>Senders</h2>")
         figure(fig)
