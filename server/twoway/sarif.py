@@ -8,34 +8,40 @@ the subject (given with --subject, not in the file) and a whole-email finding po
 from __future__ import annotations
 
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .textutil import Utf16Map, utf16_len
+from .textutil import utf16_len
+
+if TYPE_CHECKING:
+    from .service import Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "suggestion": "note"}
 
 
-def sarif_log(results: list[tuple[str, str, dict]], pack) -> dict:
-    """`results`: (file name, text, the lint answer) per file, as `twoway lint` builds them."""
+def sarif_log(results: list[tuple[str, "Report"]], pack) -> dict:
+    """`results`: (file name, the checker's report) per file, as `twoway lint` builds them."""
     rules = [_rule(r.describe()) for r in pack.rules]
     index = {r["id"]: i for i, r in enumerate(rules)}
     out = []
-    for name, text, answer in results:
+    for name, report in results:
         uri = "stdin" if name == "<stdin>" else _uri(name)
-        for issue in answer["issues"]:
+        sources = {"body": report.text, "subject": report.subject}
+        for f in report.findings:
+            flagged = sources[f.field][f.start:f.end]
             result = {
-                "ruleId": issue["rule"],
-                "level": LEVELS.get(issue["severity"], "warning"),
-                "message": {"text": issue["message"] + (f' "{issue["text"]}"' if issue["text"] else "")},
+                "ruleId": f.rule,
+                "level": LEVELS.get(f.severity, "warning"),
+                "message": {"text": f.message + (f' "{flagged}"' if flagged else "")},
                 "locations": [{"physicalLocation": {
                     "artifactLocation": {"uri": uri},
-                    "region": _region(text, issue),
+                    "region": _region(report.text, f),
                 }}],
-                "properties": {"category": issue["category"], "field": issue["field"]},
+                "properties": {"category": f.category, "field": f.field},
             }
-            if issue["rule"] in index:
-                result["ruleIndex"] = index[issue["rule"]]
+            if f.rule in index:
+                result["ruleIndex"] = index[f.rule]
             out.append(result)
     return {
         "$schema": SCHEMA,
@@ -68,11 +74,10 @@ def _rule(described: dict) -> dict:
     return rule
 
 
-def _region(text: str, issue: dict) -> dict:
-    if issue["field"] != "body" or issue["start"] == issue["end"]:
+def _region(text: str, finding) -> dict:
+    if finding.field != "body" or finding.start == finding.end:
         return {"startLine": 1}
-    offsets = Utf16Map(text)
-    start, end = offsets.from_utf16(issue["start"]), offsets.from_utf16(issue["end"])
+    start, end = finding.start, finding.end  # code points; columns are counted in UTF-16 below
     return {**dict(zip(("startLine", "startColumn"), _line_col(text, start))),
             **dict(zip(("endLine", "endColumn"), _line_col(text, end)))}
 

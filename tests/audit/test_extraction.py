@@ -6,7 +6,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from twoway.audit.checking import Settings, _tools, check_item
+from twoway.audit.checking import Settings, _checker, check_item
 from twoway.audit.extraction import Malformed, extract, html_to_text
 from twoway.audit.sources import RawItem
 
@@ -30,7 +30,7 @@ def message(body: str, html: str | None = None) -> EmailMessage:
 
 def test_text_plain_is_preferred_over_the_html_alternative():
     mail = extract(mime(message("Plain words for the reader.", "<p>Fancy words for the reader.</p>")))
-    assert "Plain words" in mail.body and "Fancy" not in mail.body
+    assert "Plain words" in mail.text and "Fancy" not in mail.text
     assert mail.sender == "bea.okafor@northwind.example" and mail.sender_name == "Bea Okafor"
     assert mail.date.isoformat() == "2026-03-03T10:00:00+00:00" and mail.subject == "Pilot follow-up"
 
@@ -41,7 +41,7 @@ def test_an_html_only_part_is_turned_into_text():
     msg.set_content("<html><head><style>p{color:red}</style><script>var x=1;</script></head><body>"
                     "<p>First paragraph&nbsp;here.</p><div>Second<br>line &amp; more.</div>"
                     "<ul><li>one</li><li>two</li></ul></body></html>", subtype="html")
-    body = extract(mime(msg)).body
+    body = extract(mime(msg)).text
     assert body.splitlines() == ["First paragraph here.", "", "Second", "line & more.", "- one", "- two"]
     assert "color" not in body and "var x" not in body
 
@@ -53,18 +53,23 @@ def test_html_blockquotes_become_quoted_lines():
 
 
 def test_quoted_reply_and_signature_are_not_the_reps_words():
-    body = extract(mime(message(QUOTED_ONLY + "\n-- \nBea Okafor\n+1 555 0142\n"))).body
-    assert "What would a good first month" in body
-    assert "onboarding slots" not in body and "no-brainer" not in body and "555" not in body
-
-
-def test_the_quoted_pressure_does_not_count_in_the_audit():
-    linter, grammar = _tools(Settings())
-    row = check_item(linter, grammar, mime(message(QUOTED_ONLY)))
-    assert row["error"] == "" and row["pressure"] == 0 and row["one_way_sentences"] == 0
+    checker = _checker(Settings())
+    quoted = check_item(checker, mime(message(QUOTED_ONLY + "\n-- \nBea Okafor\n+1 555 0142\n")))
+    own_only = check_item(checker, mime(message(QUOTED_ONLY.split("\n\nOn Tue")[0])))
+    assert quoted["error"] == "" and quoted["pressure"] == 0 and quoted["one_way_sentences"] == 0
+    assert quoted["template"] == own_only["template"]  # same own words: the quote and signature are cut
+    assert quoted["words"] == own_only["words"]
     # The same sentences written by the rep herself are counted.
-    own = check_item(linter, grammar, mime(message(QUOTED_ONLY.replace("> ", ""))))
-    assert own["pressure"] >= 2
+    own = check_item(checker, mime(message(QUOTED_ONLY.replace("> ", ""))))
+    assert own["pressure"] >= 2 and own["template"] != quoted["template"]
+
+
+def test_a_forwarded_message_is_not_the_reps_words():
+    forwarded = ("Hi Priya,\n\nSharing the note below in case it helps your planning.\n\nBest,\nDana\n\n"
+                 "---------- Forwarded message ---------\nFrom: Avery <avery@northwind.example>\n"
+                 "Date: Mon, 2 Mar 2026\nSubject: Pricing\n\nThis discount expires on Friday, so please sign before then.\n")
+    row = check_item(_checker(Settings()), mime(message(forwarded)))
+    assert row["pressure"] == 0 and "pressure.fake-deadline" not in row["rules"]
 
 
 def test_html_email_with_a_quoted_reply_cuts_the_quote():
@@ -73,8 +78,7 @@ def test_html_email_with_a_quoted_reply_cuts_the_quote():
     msg = EmailMessage()
     msg["From"] = "a@northwind.example"
     msg.set_content(html, subtype="html")
-    linter, grammar = _tools(Settings())
-    assert check_item(linter, grammar, mime(msg))["pressure"] == 0
+    assert check_item(_checker(Settings()), mime(msg))["pressure"] == 0
 
 
 @pytest.mark.parametrize("raw, reason", [
@@ -86,8 +90,7 @@ def test_html_email_with_a_quoted_reply_cuts_the_quote():
 def test_malformed_messages_are_named_not_raised(raw, reason):
     with pytest.raises(Malformed, match=reason):
         extract(RawItem("test", "message 9", "mime", raw))
-    linter, grammar = _tools(Settings())
-    row = check_item(linter, grammar, RawItem("box.mbox", "message 9", "mime", raw))
+    row = check_item(_checker(Settings()), RawItem("box.mbox", "message 9", "mime", raw))
     assert row == {"source": "box.mbox", "ref": "message 9", "error": reason}
 
 
@@ -95,7 +98,7 @@ def test_crm_and_jsonl_rows_give_sender_date_and_html_bodies_as_text():
     mail = extract(RawItem("crm.csv", "row 2", "fields", {
         "body": "<p>Thanks for the call.</p><p>How is the rollout going?</p>", "subject": "Call",
         "sender": "Dana Whitlock", "date": "2026-02-10 14:30"}))
-    assert mail.body == "Thanks for the call.\n\nHow is the rollout going?"
+    assert mail.text == "Thanks for the call.\n\nHow is the rollout going?"
     assert mail.sender == "dana whitlock" and mail.sender_name == "Dana Whitlock"
     assert mail.date.isoformat() == "2026-02-10T14:30:00+00:00"
     epoch = extract(RawItem("x.jsonl", "line 1", "fields", {"body": "Hi.", "sender": "e@x.example",

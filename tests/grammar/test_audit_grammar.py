@@ -2,7 +2,7 @@
 LanguageTool (here the session's real server)."""
 from __future__ import annotations
 
-from twoway.audit.checking import Settings, _tools, check_item
+from twoway.audit.checking import Settings, check_batch
 from twoway.audit.sources import RawItem
 
 EMAIL = RawItem("crm.csv", "row 2", "fields", {
@@ -11,16 +11,11 @@ EMAIL = RawItem("crm.csv", "row 2", "fields", {
 
 
 def test_grammar_is_off_in_the_audit_by_default():
-    linter, grammar = _tools(Settings())
-    assert grammar is None
-    row = check_item(linter, grammar, EMAIL)
+    row = check_batch(Settings(), [EMAIL])[0]
     assert row["grammar_state"] == "off" and row["grammar"] == 0
 
 
 def test_grammar_url_checks_on_the_shared_languagetool(lt_server):
-    linter, grammar = _tools(Settings(grammar_url=lt_server.url))
-    try:
-        row = check_item(linter, grammar, EMAIL)
-    finally:
-        grammar.close()
+    row = check_batch(Settings(grammar_url=lt_server.url), [EMAIL])[0]
+    check_batch(Settings(), [])  # back to the default checker: the grammar one is closed
     assert row["grammar_state"] == "ok" and row["grammar"] >= 1

@@ -1,5 +1,6 @@
-"""From a raw item to the rep's own words: MIME parts (text/plain preferred, HTML turned into
-text), the sender and date, and only what the rep wrote (quotes, forwards, signatures cut)."""
+"""From a raw item to an email's text: MIME parts (text/plain preferred, HTML turned into text,
+blockquotes as "> " lines so the email parser sees the quoted thread), the sender and the date.
+What the rep wrote (no quote, forward or signature) is found by the checker's email parser."""
 from __future__ import annotations
 
 import email
@@ -24,7 +25,7 @@ class Email:
     sender_name: str   # how the report names the sender (before --anonymize)
     date: datetime | None
     subject: str
-    body: str          # the rep's own words only
+    text: str          # the body as text (HTML turned into text); the checker finds the rep's own words
     message_id: str = ""
 
 
@@ -32,24 +33,6 @@ def extract(item: RawItem) -> Email:
     if item.kind == "mime":
         return _from_mime(item.payload)
     return _from_fields(item.payload)
-
-
-def own_words(text: str) -> str:
-    """The rep's own words, by the same email parsing the linter uses."""
-    try:
-        from ..emailparse import parse_email
-    except ImportError:  # TEMPORARY until the lead's parser lands in main (notes/parser_api.md)
-        return _interim_own_text(text)
-    return parse_email(text).own_text()
-
-
-_INTERIM_CUT = re.compile(r"^(?:-- ?$|>|On .{0,200} wrote:\s*$|-+ ?Original Message ?-+|-+ ?Forwarded message ?-+|From: .*)",
-                          re.MULTILINE)
-
-
-def _interim_own_text(text: str) -> str:
-    m = _INTERIM_CUT.search(text)
-    return text[:m.start()].rstrip() if m else text
 
 
 # -- MIME ---------------------------------------------------------------------------------
@@ -158,8 +141,7 @@ def _from_fields(fields: dict) -> Email:
 def _email(sender: str, sender_name: str, date, subject: str, text: str, message_id: str = "") -> Email:
     if not text.strip():
         raise Malformed("empty body")
-    return Email(sender or "(unknown)", sender_name or "(unknown)", date, subject.strip(), own_words(text),
-                 message_id)
+    return Email(sender or "(unknown)", sender_name or "(unknown)", date, subject.strip(), text, message_id)
 
 
 # -- HTML parts ----------------------------------------------------------------------------

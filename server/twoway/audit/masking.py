@@ -6,9 +6,10 @@ import hashlib
 import hmac
 import re
 
+from ..emailparse import MERGE_FIELD
+
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
-_FIELD = re.compile(r"\{\{?\s*[\w .-]+\s*\}?\}|\[\s*[A-Za-z_][\w .-]{0,30}\]|%[A-Z_]+%")
 _NUMBER = re.compile(r"[$€£]?\d[\d,.:/-]*%?")
 _PHONE = re.compile(r"\+?\d[\d ().-]{7,}\d")
 # A capitalised word that does not open a sentence: a person, a company, a product.
@@ -22,7 +23,7 @@ _WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b")
 
 
 def mask(text: str) -> str:
-    text = _FIELD.sub("[field]", text)  # first: the other placeholders look like merge fields
+    text = MERGE_FIELD.sub("[field]", text)  # first: the other placeholders look like merge fields
     text = _URL.sub("[link]", text)
     text = _EMAIL.sub("[email]", text)
     text = _PHONE.sub("[phone]", text)
