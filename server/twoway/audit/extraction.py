@@ -96,6 +96,16 @@ _DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d
                  "%d/%m/%Y %H:%M", "%Y-%m-%d")
 
 
+_RFC_DATE = re.compile(r"(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}")
+
+
+def _strptime(value: str, fmt: str) -> datetime | None:
+    try:
+        return datetime.strptime(value, fmt)
+    except ValueError:
+        return None
+
+
 def _date(value) -> datetime | None:
     if value is None or value == "":
         return None
@@ -103,20 +113,18 @@ def _date(value) -> datetime | None:
         return datetime.fromtimestamp(value / 1000 if value > 1e11 else value, tz=timezone.utc)
     value = str(value).strip()
     parsed = None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        for fmt in _DATE_FORMATS:
-            try:
-                parsed = datetime.strptime(value, fmt)
-                break
-            except ValueError:
-                continue
-    if parsed is None:
+    if _RFC_DATE.match(value):  # an email's Date header: "Tue, 03 Mar 2026 10:00:00 +0000"
         try:
             parsed = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
+    else:
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            parsed = next((d for d in map(lambda f: _strptime(value, f), _DATE_FORMATS) if d), None)
+    if parsed is None:
+        return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
