@@ -203,7 +203,7 @@ def cmd_audit(args) -> int:
                            anonymize=args.anonymize, progress=False if args.no_progress else None)
     try:
         result = audit(args.sources, args.out, options)
-    except SourceError as exc:
+    except (SourceError, ConnectionError) as exc:
         print(f"twoway: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -41,7 +41,10 @@ def local_executor(workers: int | None = None) -> Iterator[tuple[Executor, int]]
 def dask_executor(scheduler: str) -> Iterator[tuple[Executor, int]]:
     from distributed import Client
 
-    client = Client(scheduler, timeout="30s")
+    try:
+        client = Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise ConnectionError(f"cannot reach the Dask scheduler at {scheduler} ({type(exc).__name__})") from None
     try:
         threads = sum(client.nthreads().values()) or 1
         yield client.get_executor(pure=False), threads
