@@ -10,6 +10,7 @@ from ..emailparse import MERGE_FIELD
 
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"[$€£]?\d[\d,.:/-]*%?")
 _PHONE = re.compile(r"\+?\d[\d ().-]{7,}\d")
 # A capitalised word that does not open a sentence: a person, a company, a product.
@@ -23,11 +24,14 @@ _WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b")
 
 
 def mask(text: str) -> str:
+    # Each pattern runs only when its telltale character is there: most sentences have none.
     text = MERGE_FIELD.sub("[field]", text)  # first: the other placeholders look like merge fields
-    text = _URL.sub("[link]", text)
-    text = _EMAIL.sub("[email]", text)
-    text = _PHONE.sub("[phone]", text)
-    text = _NUMBER.sub("[number]", text)
+    if "://" in text or "www." in text or "WWW." in text:
+        text = _URL.sub("[link]", text)
+    if "@" in text:
+        text = _EMAIL.sub("[email]", text)
+    if _DIGIT.search(text):
+        text = _NUMBER.sub("[number]", _PHONE.sub("[phone]", text))
     return _CAPITALISED.sub(_mask_name, text)
 
 
