@@ -76,6 +76,7 @@ def build_report(agg: Aggregate, sources: list[str], seconds: float) -> str:
         fig.add_trace(go.Bar(y=names, x=per100, orientation="h", customdata=tops, marker_color="#34495e",
                              hovertemplate="%{y}: %{x} per 100 emails<br>top rules: %{customdata}<extra></extra>"),
                       1, 2)
+        fig.update_yaxes(autorange="reversed")  # lowest score on top, as in the table below
         fig.update_layout(showlegend=False,
                           height=max(260, 60 + 28 * len(senders)))
         parts.append("<h2>Senders</h2>")
