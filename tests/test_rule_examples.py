@@ -49,3 +49,36 @@ def test_pack_covers_every_family_of_labels_md():
     for family in ("quota-talk", "self-intro-opener", "company-bragging", "filler-follow-up",
                    "seller-serving-ask"):
         assert f"self_focus.{family}" in ids
+
+
+def test_every_pattern_of_the_pack_is_reached_by_a_flag_example():
+    from twoway.examples import pattern_coverage_problems
+
+    assert pattern_coverage_problems(BUNDLED_RULES_DIR) == []
+
+
+def test_an_untested_pattern_fails_naming_file_rule_and_pattern(tmp_path):
+    from twoway.cli import main
+    from twoway.examples import pattern_coverage_problems
+
+    (tmp_path / "team.yaml").write_text(
+        "rules:\n  - id: team.act-now\n    type: pattern\n    category: pressure\n    severity: warning\n"
+        "    message: m\n    why: w\n    advice: a\n    patterns: ['\\bact now\\b', '\\bhurry up\\b']\n    examples:\n"
+        "      flag: ['Please [[act now]].', 'You must [[act now]].', '[[Act now]] to save.']\n"
+        "      pass: ['Do not act now if unsure.', 'No need to act now.', 'Acting later is fine.']\n")
+    assert pattern_coverage_problems(tmp_path) == [
+        ("team.yaml", "team.act-now", "no flag example reaches pattern '\\\\bhurry up\\\\b'")]
+    assert main(["check-rules", str(tmp_path)]) == 1
+
+
+def test_a_cooccurrence_concept_alternative_counts_on_its_own(tmp_path):
+    from twoway.examples import pattern_coverage_problems, top_level_alternatives
+
+    assert top_level_alternatives(r"\b(?:a|b)\b|c[|]d|e") == [r"\b(?:a|b)\b", "c[|]d", "e"]
+    (tmp_path / "team.yaml").write_text(
+        "rules:\n  - id: team.offer-ends\n    type: cooccurrence\n    category: pressure\n    severity: warning\n"
+        "    message: m\n    why: w\n    advice: a\n    all: ['\\boffer\\b|\\bdeal\\b', '\\bends\\b']\n    examples:\n"
+        "      flag: ['The [[offer ends]] today.', 'This [[offer ends]] soon.', 'Our [[offer ends]] Friday.']\n"
+        "      pass: ['No offer here.', 'It never ends.', 'The deal is fine.']\n")
+    problems = pattern_coverage_problems(tmp_path)
+    assert [p[2] for p in problems] == ["no flag example reaches pattern '\\\\bdeal\\\\b'"]

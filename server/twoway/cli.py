@@ -152,20 +152,25 @@ def cmd_rules(args) -> int:
 
 def cmd_check_rules(args) -> int:
     from .config import BUNDLED_RULES_DIR
-    from .examples import check_rule_examples
+    from .examples import check_rule_examples, pattern_coverage_problems
     from .pack import load_pack
 
     pack = load_pack(BUNDLED_RULES_DIR, args.dir)
     own = {p.name for p in Path(args.dir).iterdir()} if args.dir else None
-    failed = 0
     checked = [r for r in pack.rules if own is None or r.source in own]
+    failing = set()
     for rule in checked:
-        problems = check_rule_examples(rule)
-        failed += bool(problems)
-        for problem in problems:
+        for problem in check_rule_examples(rule):
+            failing.add(rule.id)
             print(f"{rule.source}: {rule.id}: {problem}")
-    print(f"{len(checked) - failed} passed, {failed} failed")
-    return EXIT_FINDINGS if failed else EXIT_OK
+    # Every pattern is reached by a flag example of its rule: the others are dead or untested.
+    uncovered = pattern_coverage_problems(args.dir or BUNDLED_RULES_DIR)
+    for file_name, rule_id, problem in uncovered:
+        failing.add(rule_id)
+        print(f"{file_name}: {rule_id}: {problem}")
+    print(f"{len(checked) - len(failing & {r.id for r in checked})} passed, {len(failing)} failed"
+          + (f"; {len(uncovered)} patterns no flag example reaches" if uncovered else ""))
+    return EXIT_FINDINGS if failing else EXIT_OK
 
 
 def cmd_evaluate(args) -> int:
