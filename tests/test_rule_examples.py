@@ -82,3 +82,38 @@ def test_a_cooccurrence_concept_alternative_counts_on_its_own(tmp_path):
         "      pass: ['No offer here.', 'It never ends.', 'The deal is fine.']\n")
     problems = pattern_coverage_problems(tmp_path)
     assert [p[2] for p in problems] == ["no flag example reaches pattern '\\\\bdeal\\\\b'"]
+
+
+RULES_WITH_REPLACEMENTS = [r for r in PACK.rules if r.replacements]
+
+
+def test_some_rules_offer_one_click_replacements():
+    assert {r.id for r in RULES_WITH_REPLACEMENTS} >= {"pressure.break-up", "self_focus.filler-follow-up"}
+
+
+@pytest.mark.parametrize("rule", RULES_WITH_REPLACEMENTS, ids=[r.id for r in RULES_WITH_REPLACEMENTS])
+def test_a_replacement_applied_to_the_span_fixes_every_flag_example(rule):
+    from twoway.examples import replacement_problems
+
+    assert replacement_problems(rule) == []
+
+
+def test_a_replacement_that_keeps_the_trigger_is_caught(tmp_path):
+    from twoway.examples import replacement_problems
+
+    (tmp_path / "team.yaml").write_text(
+        "rules:\n  - id: team.act-now\n    type: phrases\n    category: pressure\n    severity: warning\n"
+        "    message: m\n    why: w\n    replacements: [act now or never]\n    phrases: [act now]\n    examples:\n"
+        "      flag: ['Please [[act now]].', 'You must [[act now]].', '[[Act now]] to save.']\n"
+        "      pass: ['Do not act now if unsure.', 'No need to act now.', 'Acting later is fine.']\n")
+    problems = replacement_problems(load_pack(None, tmp_path).rules[0])
+    assert len(problems) == 3 and "'Please act now or never.'" in problems[0]
+
+
+def test_whole_sentence_replacements_go_with_sentence_spans():
+    # A replacement replaces exactly the flagged span: a whole new sentence only fits a rule whose
+    # span is the sentence; elsewhere the better sentence is an example in the advice.
+    for rule in RULES_WITH_REPLACEMENTS:
+        for replacement in rule.replacements:
+            if replacement[:1].isupper() and replacement.rstrip()[-1:] in ".?!":
+                assert getattr(rule, "span", "match") == "sentence", (rule.id, replacement)

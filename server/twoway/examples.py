@@ -142,3 +142,29 @@ def pattern_coverage_problems(directory) -> list[tuple[str, str, str]]:
             for item in unexercised_patterns(raw):
                 problems.append((file.name, str(raw.get("id")), f"no flag example reaches pattern {item!r}"))
     return problems
+
+
+def replaced_examples(rule: Rule) -> list[tuple[str, str, str]]:
+    """(flag example, replacement, the example with that replacement applied to the rule's span) for
+    each flag example and replacement: the one-click fix as the extension applies it."""
+    if not rule.replacements:
+        return []
+    linter = Linter(RulePack([rule]), cache_size=64)
+    out = []
+    for example in rule.examples.get("flag", []):
+        text, _ = unmark(example)
+        spans = sorted((f.start, f.end) for f in linter.lint(text).findings if f.rule == rule.id)
+        for replacement in rule.replacements:
+            fixed = text
+            for start, end in reversed(spans):
+                fixed = fixed[:start] + replacement + fixed[end:]
+            out.append((example, replacement, fixed))
+    return out
+
+
+def replacement_problems(rule: Rule) -> list[str]:
+    """A replacement after which the rule still fires on its own flag example does not fix it."""
+    linter = Linter(RulePack([rule]), cache_size=64)
+    return [f"replacement {replacement!r} on {example!r} still flags: {fixed!r}"
+            for example, replacement, fixed in replaced_examples(rule)
+            if any(f.rule == rule.id for f in linter.lint(fixed).findings)]
