@@ -215,7 +215,9 @@ def cmd_audit(args) -> int:
         print(f"twoway: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print(f"twoway: stopped; partial report in {Path(args.out) / 'report.html'}", file=sys.stderr)
+        report = Path(args.out) / "report.html"
+        print(f"twoway: stopped; partial report in {report}" if report.exists() else "twoway: stopped",
+              file=sys.stderr)
         return 130
     agg = result.aggregate
     print(f"{agg.read} emails read, {agg.audited} audited, {agg.duplicates} template repeats, "
