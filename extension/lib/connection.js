@@ -34,7 +34,7 @@
     extra = extra || {};
     switch (outcome) {
       case "ok": return "Connected: Two-Way server " + (extra.version || "") + " at " + serverUrl + ".";
-      case "unreachable": return "Nothing answers at " + serverUrl + ": is the server running (make run)? Retrying.";
+      case "unreachable": return "The Two-Way server is unreachable at " + serverUrl + ": is it running (make run)? Retrying.";
       case "wrong_scheme": return "The server at " + serverUrl + " speaks plain http: use " + extra.suggestion + " as the server URL.";
       case "wrong_path": return "No Two-Way server at " + serverUrl + (extra.suggestion ? ": use " + extra.suggestion + " (the server's root) as the server URL." : ": use the server's root address, without a path.");
       case "not_twoway": return "Something answers at " + serverUrl + ", but it is not a Two-Way server: check the server URL.";
