@@ -50,7 +50,8 @@ def test_manifest_shape():
     assert m["manifest_version"] == 3
     assert m["browser_specific_settings"]["gecko"]["id"]
     # Narrow host permissions: the webmail hosts and the local server; anything else is optional.
-    assert all(h.startswith(("https://mail.google.com", "https://outlook.", "http://127.0.0.1", "http://localhost"))
+    assert all(h.startswith(("https://mail.google.com", "https://outlook.", "http://127.0.0.1", "http://localhost",
+                             "https://127.0.0.1", "https://localhost"))
                for h in m["host_permissions"])
     assert "<all_urls>" not in json.dumps(m)
     for script in m["content_scripts"]:
