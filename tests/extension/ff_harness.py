@@ -35,6 +35,38 @@ def available() -> str | None:
     return None
 
 
+def start_driver(width: int = 1100, height: int = 800, prefs: dict | None = None):
+    """Headless Firefox through geckodriver, the add-on's internal UUID fixed."""
+    from selenium import webdriver
+    from selenium.webdriver.firefox.options import Options
+    from selenium.webdriver.firefox.service import Service
+
+    opts = Options()
+    opts.binary_location = FIREFOX
+    opts.add_argument("-headless")
+    opts.add_argument(f"--width={width}")
+    opts.add_argument(f"--height={height}")
+    opts.set_preference("extensions.webextensions.uuids", json.dumps({ADDON_ID: ADDON_UUID}))
+    opts.set_preference("browser.shell.checkDefaultBrowser", False)
+    opts.set_preference("datareporting.policy.dataSubmissionEnabled", False)
+    for key, value in (prefs or {}).items():
+        opts.set_preference(key, value)
+    # System access: the chrome context opens the add-on's page (marionette will not navigate to it).
+    driver = webdriver.Firefox(options=opts, service=Service(GECKODRIVER, service_args=["--allow-system-access"]))
+    driver.set_window_size(width, height)
+    return driver
+
+
+def addon_state(driver, addon_id: str = ADDON_ID) -> dict | None:
+    """The Add-on Manager's view of an installed add-on: {active, version, temporary}."""
+    with driver.context(driver.CONTEXT_CHROME):
+        return driver.execute_async_script("""const done = arguments[arguments.length - 1];
+          const {AddonManager} = ChromeUtils.importESModule("resource://gre/modules/AddonManager.sys.mjs");
+          AddonManager.getAddonByID(arguments[0]).then(
+            a => done(a ? {active: a.isActive, version: a.version, temporary: a.temporarilyInstalled} : null),
+            e => done({error: String(e)}));""", addon_id)
+
+
 class PageServer:
     """Test pages on http://localhost:PORT/..., served from a dict (path -> html)."""
 
@@ -72,22 +104,7 @@ class FirefoxBrowser:
     """Firefox with the add-on, its options page in the first tab (for storage), pages in new tabs."""
 
     def __init__(self, server, width: int = 1100, height: int = 800):
-        from selenium import webdriver
-        from selenium.webdriver.firefox.options import Options
-        from selenium.webdriver.firefox.service import Service
-
-        opts = Options()
-        opts.binary_location = FIREFOX
-        opts.add_argument("-headless")
-        opts.add_argument(f"--width={width}")
-        opts.add_argument(f"--height={height}")
-        opts.set_preference("extensions.webextensions.uuids", json.dumps({ADDON_ID: ADDON_UUID}))
-        opts.set_preference("browser.shell.checkDefaultBrowser", False)
-        opts.set_preference("datareporting.policy.dataSubmissionEnabled", False)
-        opts.set_preference("ui.prefersReducedMotion", 1)
-        # System access: the chrome context opens the add-on's page (marionette will not navigate to it).
-        self.driver = webdriver.Firefox(options=opts, service=Service(GECKODRIVER, service_args=["--allow-system-access"]))
-        self.driver.set_window_size(width, height)
+        self.driver = start_driver(width, height)
         self.driver.install_addon(str(EXT), temporary=True)
         self.server = server
         self.pages = PageServer()

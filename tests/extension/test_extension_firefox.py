@@ -6,12 +6,17 @@ The pages are served on http://localhost:PORT (the "other sites" path of the add
 suite covers the webmail URLs."""
 from __future__ import annotations
 
+import subprocess
+import sys
+import tomllib
+import zipfile
+
 import pytest
 import requests
 from selenium.webdriver.common.keys import Keys
 
-from ext_harness import HIGHLIGHTS_JS, page_html
-from ff_harness import FirefoxBrowser, available
+from ext_harness import HIGHLIGHTS_JS, ROOT, page_html
+from ff_harness import ADDON_ID, FirefoxBrowser, addon_state, available, start_driver
 
 ONE_WAY = "Just checking in to see if you had a chance to look. I need to hit my quota this month."
 SPAN = "hit my quota"
@@ -113,3 +118,23 @@ def test_firefox_badge_opens_the_options(firefox, server):
     ff.click_at(box["x"], box["y"])
     # runtime.openOptionsPage: the options tab (already open in this profile) comes to the front.
     ff.wait(lambda: ff.selected_tab_url() == ff.options_url, what="the options tab selected")
+
+
+def test_packaged_xpi_installs_for_good(tmp_path):
+    """The `make package` xpi installs as a regular (not temporary) add-on; unsigned, which Firefox
+    ESR allows with xpinstall.signatures.required off (as a team's managed install would)."""
+    missing = available()
+    if missing:
+        pytest.fail(missing)
+    subprocess.run([sys.executable, str(ROOT / "mk" / "package_extension.py"), "--out", str(tmp_path)],
+                   check=True, capture_output=True, timeout=300)
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    xpi = tmp_path / f"two-way-firefox-{version}.xpi"
+    with zipfile.ZipFile(xpi) as z:
+        assert z.read("manifest.json")
+    driver = start_driver(prefs={"xpinstall.signatures.required": False})
+    try:
+        assert driver.install_addon(str(xpi)) == ADDON_ID
+        assert addon_state(driver) == {"active": True, "version": version, "temporary": False}
+    finally:
+        driver.quit()
