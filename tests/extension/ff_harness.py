@@ -1,5 +1,5 @@
 """Harness for the extension's Firefox tests: Firefox ESR driven by geckodriver + selenium (PyPI),
-the unpacked add-on installed as a temporary add-on, test pages served by a small HTTP server on
+the unpacked add-on loaded as a temporary add-on (as about:debugging does), test pages served by a small HTTP server on
 loopback (selenium cannot route requests like Playwright), on a host the add-on's "other sites"
 setting covers (http://localhost, whose permission the manifest holds).
 
@@ -49,12 +49,31 @@ def start_driver(width: int = 1100, height: int = 800, prefs: dict | None = None
     opts.set_preference("extensions.webextensions.uuids", json.dumps({ADDON_ID: ADDON_UUID}))
     opts.set_preference("browser.shell.checkDefaultBrowser", False)
     opts.set_preference("datareporting.policy.dataSubmissionEnabled", False)
+    # Loopback only: everything else goes to a closed loopback port instead of Mozilla's services.
+    for key, value in {"network.proxy.type": 1, "network.proxy.http": "127.0.0.1", "network.proxy.http_port": 9,
+                       "network.proxy.ssl": "127.0.0.1", "network.proxy.ssl_port": 9,
+                       "network.proxy.no_proxies_on": "localhost, 127.0.0.1",
+                       "browser.newtabpage.enabled": False, "browser.startup.homepage": "about:blank",
+                       "extensions.update.enabled": False, "app.update.enabled": False}.items():
+        opts.set_preference(key, value)
     for key, value in (prefs or {}).items():
         opts.set_preference(key, value)
     # System access: the chrome context opens the add-on's page (marionette will not navigate to it).
     driver = webdriver.Firefox(options=opts, service=Service(GECKODRIVER, service_args=["--allow-system-access"]))
     driver.set_window_size(width, height)
     return driver
+
+
+def install_temporary(driver, path: Path) -> str:
+    """Load an unpacked add-on the way about:debugging's "Load Temporary Add-on" does. (selenium's
+    install_addon sends a zip that geckodriver writes to a temporary file; Firefox ESR 140 then
+    fails to load content scripts from it: "Unable to load script".)"""
+    with driver.context(driver.CONTEXT_CHROME):
+        return driver.execute_async_script("""const done = arguments[arguments.length - 1];
+          const {AddonManager} = ChromeUtils.importESModule("resource://gre/modules/AddonManager.sys.mjs");
+          const {FileUtils} = ChromeUtils.importESModule("resource://gre/modules/FileUtils.sys.mjs");
+          AddonManager.installTemporaryAddon(new FileUtils.File(arguments[0])).then(
+            a => done(a.id), e => done("error: " + e));""", str(path))
 
 
 def addon_state(driver, addon_id: str = ADDON_ID) -> dict | None:
@@ -105,7 +124,9 @@ class FirefoxBrowser:
 
     def __init__(self, server, width: int = 1100, height: int = 800):
         self.driver = start_driver(width, height)
-        self.driver.install_addon(str(EXT), temporary=True)
+        installed = install_temporary(self.driver, EXT)
+        if installed != ADDON_ID:
+            raise RuntimeError(f"the add-on did not install: {installed}")
         self.server = server
         self.pages = PageServer()
         self.options_tab = self._open_extension_page(OPTIONS_URL)

@@ -6,6 +6,7 @@ The pages are served on http://localhost:PORT (the "other sites" path of the add
 suite covers the webmail URLs."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tomllib
@@ -15,7 +16,7 @@ import pytest
 import requests
 from selenium.webdriver.common.keys import Keys
 
-from ext_harness import HIGHLIGHTS_JS, ROOT, page_html
+from ext_harness import EXT, HIGHLIGHTS_JS, ROOT, page_html
 from ff_harness import ADDON_ID, FirefoxBrowser, addon_state, available, start_driver
 
 ONE_WAY = "Just checking in to see if you had a chance to look. I need to hit my quota this month."
@@ -80,6 +81,10 @@ def apply_first_replacement_and_undo(ff, server, read_text):
 
 def test_firefox_contenteditable(firefox, server):
     ff = firefox
+    # The browser is one the manifest admits (strict_min_version: ESR 140 and later).
+    gecko = json.loads((EXT / "manifest.json").read_text())["browser_specific_settings"]["gecko"]
+    running = ff.driver.capabilities["browserVersion"]
+    assert int(running.split(".")[0]) >= int(gecko["strict_min_version"].split(".")[0]), running
     ff.open("/crm/compose", page_html('<div id="ed" contenteditable="true" style="min-height:120px"></div>', "CRM"))
     ff.wait(lambda: ff.js("return !!document.querySelector('twoway-badge')"), what="the badge (content script on)")
     ff.driver.find_element("id", "ed").click()
