@@ -44,6 +44,9 @@
   }
 
   TwoWayBadge.prototype.update = function (info) {
+    // A retry after an error is not news: the error stays up until an answer replaces it (else the
+    // badge would flicker between "reading" and the error on every retry).
+    if (info.state === "busy" && this.last.state === "error") return;
     this.last = info;
     var state = info.state || "idle";
     var h = this.host;

@@ -119,6 +119,16 @@ def test_badge_says_what_is_wrong_and_keeps_retrying(browser, server, token_serv
     page.keyboard.type("I need to hit my quota this month.")
     page.wait_for_function("() => document.querySelector('twoway-badge')?.dataset.state === 'error'", timeout=15000)
     assert f"No Two-Way server at {server.url}/twoway: use {server.url} " in badge_title(page)
+    # https:// for the plain-http server: said so, and the error stays up through the retries
+    # (no flicker back to "reading").
+    browser.set_settings(serverUrl=f"https://127.0.0.1:{server.port}")
+    page.wait_for_function("(u) => document.querySelector('twoway-badge').title.includes(u)",
+                           arg=f"use {server.url} ", timeout=15000)
+    states = page.evaluate("""() => new Promise((done) => {
+      const b = document.querySelector('twoway-badge'), seen = [b.dataset.state];
+      new MutationObserver(() => seen.push(b.dataset.state)).observe(b, {attributes: true, attributeFilter: ['data-state']});
+      setTimeout(() => done(seen), 3500); })""")
+    assert set(states) == {"error"}, states
     browser.set_settings(serverUrl=server.url)
     wait_highlight(page, "hit my quota", timeout=20)
 
