@@ -155,7 +155,8 @@
     return null;
   }
 
-  // Bottom right of the visible compose body, moved up above any control of the page it would cover.
+  // The button at the bottom right of the visible compose body, moved up above any control of the
+  // page it would cover; the open panel above it, or below it when there is no room above.
   TwoWayBadge.prototype.position = function () {
     var st = this.host.style;
     if (!this.anchor.isConnected) { st.display = "none"; return; }
@@ -164,16 +165,22 @@
     st.display = "block";
     st.left = "0px";
     st.top = "0px";
-    var w = this.host.offsetWidth || 60, h = this.host.offsetHeight || 26;
-    var left = Math.max(0, Math.round(box.right - 6 - w));
-    var top = Math.max(0, Math.round(box.bottom - 6 - h));
+    var bw = this.button.offsetWidth || 60, bh = this.button.offsetHeight || 26;
+    var hw = this.host.offsetWidth || bw, hh = this.host.offsetHeight || bh;
+    var right = Math.round(box.right - 6);
+    var top = Math.round(box.bottom - 6 - bh);
     for (var tries = 0; tries < 4; tries++) {
-      var control = controlUnder(this.host, this.anchor, left, top, w, h);
+      var control = controlUnder(this.host, this.anchor, right - bw, top, bw, bh);
       if (!control) break;
-      top = Math.max(0, Math.round(control.getBoundingClientRect().top - 4 - h));
+      top = Math.round(control.getBoundingClientRect().top - 4 - bh);
     }
-    st.left = left + "px";
-    st.top = top + "px";
+    top = Math.max(0, top);
+    var panel = hh - bh;            // the open panel and the gap, 0 when closed
+    var below = panel > 0 && top - panel < 0;
+    this.wrap.style.flexDirection = below ? "column-reverse" : "column";
+    this.host.dataset.panelSide = panel > 0 ? (below ? "below" : "above") : "";
+    st.left = Math.max(0, right - hw) + "px";
+    st.top = (below ? top : top - panel) + "px";
   };
 
   TwoWayBadge.prototype.destroy = function () { this.host.remove(); };

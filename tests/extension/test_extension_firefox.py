@@ -113,12 +113,17 @@ def test_firefox_badge_opens_the_options(firefox, server):
     ff.wait(lambda: ff.js("return document.querySelector('twoway-badge').dataset.state") == "ok")
     box = ff.js("const r = document.querySelector('twoway-badge').getBoundingClientRect();"
                 " return {x: r.right - 12, y: r.bottom - 10};")
+    editor = ff.js("return document.getElementById('ed').getBoundingClientRect().bottom")
     ff.click_at(box["x"], box["y"])                           # the badge: its panel opens
     ff.wait(lambda: ff.js("return document.querySelector('twoway-badge').dataset.panel") == "open")
-    # The "Two-Way options" button sits at the panel's bottom right, just above the badge.
-    box = ff.js("const r = document.querySelector('twoway-badge').getBoundingClientRect();"
-                " return {x: r.right - 30, y: r.bottom - 44};")
-    ff.screenshot("/tmp/ext2/ff-badge-panel.png")
+    # The "Two-Way options" button: the panel's last row, next to the badge when the panel opens
+    # above it, at the far end when it opens below (no room above a body at the page's top).
+    box = ff.js("""const h = document.querySelector('twoway-badge'), r = h.getBoundingClientRect();
+      return {x: r.right - 30, y: h.dataset.panelSide === 'below' ? r.bottom - 14 : r.bottom - 44,
+              side: h.dataset.panelSide};""")
+    assert box["side"] == "below"
+    # The badge itself stayed where it was, inside the compose box.
+    assert ff.js("return document.querySelector('twoway-badge').getBoundingClientRect().top") < editor
     assert ff.selected_tab_url() != ff.options_url
     ff.click_at(box["x"], box["y"])
     # runtime.openOptionsPage: the options tab (already open in this profile) comes to the front.
