@@ -130,6 +130,24 @@ def test_firefox_badge_opens_the_options(firefox, server):
     ff.wait(lambda: ff.selected_tab_url() == ff.options_url, what="the options tab selected")
 
 
+def test_firefox_options_test_connection(firefox, server):
+    """The options page in Firefox: the URL typed without a scheme and with /api is normalised and
+    the event page answers "Test connection" with the server's version."""
+    from twoway import __version__
+
+    ff = firefox
+    d = ff.driver
+    d.switch_to.window(ff.options_tab)
+    field = d.find_element("id", "serverUrl")
+    field.clear()
+    field.send_keys(f"127.0.0.1:{server.port}/api")
+    d.find_element("id", "test").click()
+    ff.wait(lambda: d.find_element("id", "connection").get_attribute("data-outcome") not in (None, "", "testing"))
+    assert d.find_element("id", "connection").get_attribute("data-outcome") == "ok"
+    assert __version__ in d.find_element("id", "connection").text
+    assert field.get_attribute("value") == server.url
+
+
 def test_packaged_xpi_installs_for_good(tmp_path):
     """The `make package` xpi installs as a regular (not temporary) add-on; unsigned, which Firefox
     ESR allows with xpinstall.signatures.required off (as a team's managed install would)."""
