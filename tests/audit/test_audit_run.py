@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from twoway.audit import sample
+from twoway.audit import AuditOptions, audit, sample
 from twoway.audit.aggregation import Aggregate
 
 from .conftest import audit_cli, read_rows, records
@@ -174,3 +174,10 @@ def test_a_real_sigint_stops_the_cli_with_a_partial_report(tmp_path):
     rows = read_rows(out)
     assert 0 < len(rows) < 5000
     assert f"first {len(rows)} emails read" in (out / "report.html").read_text(encoding="utf-8")
+
+
+def test_progress_bar_shows_rate_and_time_left(tmp_path, capsys):
+    box = sample.write_mbox(tmp_path / "small.mbox", records(12, seed=4))
+    audit([str(box)], tmp_path / "out", AuditOptions(workers=1, progress=True))
+    err = capsys.readouterr().err
+    assert re.search(r"12/12 \[\d\d:\d\d<\d\d:\d\d, +[\d.]+email/s\]", err), err[-300:]
