@@ -23,7 +23,7 @@ def draft(tmp_path):
 def test_lint_prints_file_line_col_and_summary(draft, capsys):
     assert main(["lint", str(draft)]) == 1  # an error-severity finding (quota talk)
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == f"{draft}:3:1: warning self_focus self_focus.filler-follow-up A filler follow-up that serves the seller. \"Just checking in.\""
+    assert out[0] == f"{draft}:3:1: warning self_focus self_focus.filler-follow-up A filler follow-up that serves the seller. \"Just checking in\""
     assert out[1].startswith(f"{draft}:3:19: error self_focus self_focus.quota-talk ")
     assert out[-1].startswith(f"{draft}: alignment ") and "(one-way)" in out[-1]
 
