@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--rules-dir", help="a team rule pack that extends the bundled one")
     audit.add_argument("--no-progress", action="store_true", help="no progress bar")
 
+    rule_docs = sub.add_parser("rule-docs", help="write one page per rule and an index (docs/rules/)")
+    rule_docs.add_argument("--out", default="docs/rules", help="the directory to write (default: docs/rules)")
+    rule_docs.add_argument("--rules-dir", help="a team rule pack that extends the bundled one")
+
     evaluate = sub.add_parser(
         "evaluate", help="precision and recall on labelled sentences (JSON lines) or real emails (a directory "
                          "with emails.jsonl, units.jsonl, labels.jsonl; default ../shared/realworld)")
@@ -281,8 +285,26 @@ def _evaluate_realworld(directory: str, args) -> int:
     return EXIT_OK
 
 
+def cmd_rule_docs(args) -> int:
+    from .api import serialize_report
+    from .evaluate import REALWORLD_DIR, is_realworld_dir, realworld_scores
+    from .ruledocs import write_rule_docs
+
+    checker = _checker(args.rules_dir)
+    try:
+        tallies = None
+        if is_realworld_dir(REALWORLD_DIR):  # measured precision per rule, when the dev set is here
+            tallies = realworld_scores(lambda text: serialize_report(checker.check(text, grammar=False)),
+                                       REALWORLD_DIR)["rules"]
+        written = write_rule_docs(checker.pack, args.out, tallies)
+    finally:
+        checker.close()
+    print(f"wrote {len(written)} pages to {args.out}" + ("" if tallies is not None else " (no dev set: unmeasured)"))
+    return EXIT_OK
+
+
 COMMANDS = {"lint": cmd_lint, "serve": cmd_serve, "rules": cmd_rules, "check-rules": cmd_check_rules,
-            "evaluate": cmd_evaluate, "audit": cmd_audit}
+            "evaluate": cmd_evaluate, "audit": cmd_audit, "rule-docs": cmd_rule_docs}
 
 if __name__ == "__main__":
     sys.exit(main())
