@@ -18,7 +18,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .engine import Linter
     from .errors import register_error_handlers
     from .grammar import GrammarService
-    from .pack import load_pack
+    from .packcache import shared_pack
 
     app = Flask(__name__)
     app.config.update(load_config(config))
@@ -28,7 +28,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = True
     app.json.sort_keys = False  # issues keep the order the API documents; and it is cheaper
 
-    pack = load_pack(app.config["BUNDLED_RULES_DIR"], app.config.get("RULES_DIR"))
+    # Loaded once per process for the same pack files (packcache.py): apps share the read-only pack.
+    pack = shared_pack(app.config["BUNDLED_RULES_DIR"], app.config.get("RULES_DIR"))
     app.extensions["twoway.linter"] = Linter(pack)
     app.extensions["twoway.grammar"] = GrammarService(app.config)
 

@@ -21,15 +21,15 @@ from . import __version__
 from .api import lint_response, validate_lint_payload
 from .engine import TARGETS
 from .errors import ApiError
+from .resources import EXTENSION_LIB_DIR
 from .textutil import Utf16Map
 
 # The page's own script and styles are in twoway/static, which the app already serves at
 # /static (Flask's default static folder of the `twoway` package).
 bp = Blueprint("page", __name__, template_folder="templates")
 
-# The extension's shared renderer and styles: <repo>/extension/lib, found like
-# config.BUNDLED_RULES_DIR finds <repo>/lint_rules. Only this one folder is served.
-EXTENSION_LIB_DIR = Path(__file__).resolve().parents[2] / "extension" / "lib"
+# The extension's shared renderer and styles (<repo>/extension/lib, package data
+# twoway.extension_lib: see resources.py). Only this one folder is served.
 _EXT_TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
 
 CSP = "; ".join([
