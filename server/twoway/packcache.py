@@ -42,7 +42,8 @@ def folder_fingerprint(directory: str | Path | None) -> str | None:
 
 def shared_pack(bundled_dir: str | Path | None, team_dir: str | Path | None = None) -> RulePack:
     """load_pack(bundled_dir, team_dir), loaded once per process for the same files."""
-    key = (str(bundled_dir), folder_fingerprint(bundled_dir), str(team_dir), folder_fingerprint(team_dir))
+    # The content alone: a loaded pack holds no paths (a rule knows its file by name only).
+    key = (folder_fingerprint(bundled_dir), folder_fingerprint(team_dir))
     with _lock:
         pack = _packs.get(key)
         if pack is not None:

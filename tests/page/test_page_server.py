@@ -6,7 +6,6 @@ from html.parser import HTMLParser
 
 import pytest
 
-import twoway
 from twoway.api import lint_response
 from twoway.page import CSP, apply_value, build_view, fmt_number, mark_segments, stat_rows
 
@@ -166,8 +165,8 @@ def test_cross_site_post_is_refused(client):
     assert r.status_code == 415
 
 
-def test_token_form_field():
-    app = twoway.create_app({"LANGUAGETOOL": "off", "API_TOKEN": "tok-123"})
+def test_token_form_field(app_for):
+    app = app_for(API_TOKEN="tok-123")
     client = app.test_client()
     page = client.get("/").get_data(as_text=True)
     assert 'name="token" type="password"' in page and "tok-123" not in page
@@ -183,8 +182,8 @@ def test_token_form_field():
     assert client.post("/api/v1/lint", json={"text": "x"}).status_code == 401
 
 
-def test_too_long_is_a_page_not_json():
-    app = twoway.create_app({"LANGUAGETOOL": "off", "MAX_CHARS": 100})
+def test_too_long_is_a_page_not_json(app_for):
+    app = app_for(MAX_CHARS=100)
     client = app.test_client()
     r = _post(client, text="word " * 30)
     assert r.status_code == 413 and r.mimetype == "text/html"
