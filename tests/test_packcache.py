@@ -15,8 +15,8 @@ from test_rule_pack import GOOD_RULE, write
 def test_apps_share_the_bundled_pack_and_keep_their_own_linter():
     first = create_app({"LANGUAGETOOL": "off"})
     second = create_app({"LANGUAGETOOL": "off", "MAX_CHARS": 100})
-    assert first.extensions["twoway.linter"].pack is second.extensions["twoway.linter"].pack
-    assert first.extensions["twoway.linter"] is not second.extensions["twoway.linter"]
+    assert first.extensions["twoway"].pack is second.extensions["twoway"].pack
+    assert first.extensions["twoway"].linter is not second.extensions["twoway"].linter
 
 
 def test_an_edited_team_pack_is_loaded_again(tmp_path):

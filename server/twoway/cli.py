@@ -39,9 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-rules", help="validate a rule pack and run every rule's examples")
     check.add_argument("dir", nargs="?", help="a team pack directory (default: the bundled pack)")
 
-    evaluate = sub.add_parser("evaluate", help="precision and recall on labelled sentences (JSON lines)")
-    evaluate.add_argument("file")
+    evaluate = sub.add_parser(
+        "evaluate", help="precision and recall on labelled sentences (JSON lines) or real emails (a directory "
+                         "with emails.jsonl, units.jsonl, labels.jsonl; default ../shared/realworld)")
+    evaluate.add_argument("file", nargs="?", help="a JSONL file of labelled sentences, or a real-world directory")
     evaluate.add_argument("--rules-dir")
+    evaluate.add_argument("--details", metavar="OUT", help="real-world mode: write every TP, FP and FN unit here")
     return parser
 
 
@@ -56,17 +59,19 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
 
 
-def _app(rules_dir: str | None, grammar: bool = False):
-    from . import create_app
+def _checker(rules_dir: str | None, grammar: bool = False):
+    """The same checker the server uses, without a web app."""
+    from .config import load_config
+    from .service import Checker
 
     overrides = {} if grammar else {"LANGUAGETOOL": "off"}
     if rules_dir:
         overrides["RULES_DIR"] = rules_dir
-    return create_app(overrides)
+    return Checker(load_config(overrides))
 
 
 def cmd_lint(args) -> int:
-    from .api import lint_response
+    from .api import serialize_report
 
     inputs = []
     for name in args.files:
@@ -82,39 +87,35 @@ def cmd_lint(args) -> int:
     if args.subject and len(inputs) > 1:
         print("twoway: --subject goes with a single input", file=sys.stderr)
         return EXIT_USAGE
-    app = _app(args.rules_dir, args.grammar)
-    results = []
-    with app.app_context():
-        for name, text in inputs:
-            results.append((name, text, lint_response(text, args.subject, grammar=args.grammar)))
-        app.extensions["twoway.grammar"].close()
+    checker = _checker(args.rules_dir, args.grammar)
+    try:
+        results = [(name, checker.check(text, args.subject, grammar=args.grammar)) for name, text in inputs]
+    finally:
+        checker.close()
     if args.format == "json":
-        payload = [dict(answer, file=name) for name, _, answer in results]
+        payload = [dict(serialize_report(report), file=name) for name, report in results]
         json.dump(payload[0] if len(payload) == 1 else payload, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        for name, text, answer in results:
-            print_text_report(name, text, args.subject, answer)
-    errors = any(i["severity"] == "error" for _, _, a in results for i in a["issues"])
+        for name, report in results:
+            print_text_report(name, report)
+    errors = any(f.severity == "error" for _, report in results for f in report.findings)
     return EXIT_FINDINGS if errors else EXIT_OK
 
 
-def print_text_report(name: str, text: str, subject: str, answer: dict) -> None:
-    from .textutil import Utf16Map
-
-    sources = {"body": text, "subject": subject}
-    maps = {"body": Utf16Map(text), "subject": Utf16Map(subject)}
-    for issue in answer["issues"]:
-        source = sources[issue["field"]]
-        start = maps[issue["field"]].from_utf16(issue["start"])
-        line = source.count("\n", 0, start) + 1
-        col = start - (source.rfind("\n", 0, start) + 1) + 1
-        where = f"{name}:subject:{col}" if issue["field"] == "subject" else f"{name}:{line}:{col}"
-        quoted = f' "{issue["text"]}"' if issue["text"] else ""
-        print(f'{where}: {issue["severity"]} {issue["category"]} {issue["rule"]} {issue["message"]}{quoted}')
-    stats = answer["stats"]
+def print_text_report(name: str, report) -> None:
+    """file:line:col: severity category rule message "text", then a summary line."""
+    sources = {"body": report.text, "subject": report.subject}
+    for f in report.findings:
+        source = sources[f.field]
+        line = source.count("\n", 0, f.start) + 1
+        col = f.start - (source.rfind("\n", 0, f.start) + 1) + 1
+        where = f"{name}:subject:{col}" if f.field == "subject" else f"{name}:{line}:{col}"
+        quoted = f' "{source[f.start:f.end]}"' if f.end > f.start else ""
+        print(f"{where}: {f.severity} {f.category} {f.rule} {f.message}{quoted}")
+    stats = report.stats
     print(f'{name}: alignment {stats["alignment_score"]}/100 ({stats["verdict"]}), '
-          f'{len(answer["issues"])} finding(s), {stats["words"]} words, reading grade {stats["reading_grade"]}')
+          f'{len(report.findings)} finding(s), {stats["words"]} words, reading grade {stats["reading_grade"]}')
 
 
 def cmd_serve(args) -> int:
@@ -123,12 +124,12 @@ def cmd_serve(args) -> int:
     from waitress import serve
 
     app = create_app({"RULES_DIR": args.rules_dir} if args.rules_dir else None)
-    print(f"Two-Way on http://{args.host}:{args.port}/ ({len(app.extensions['twoway.linter'].pack.rules)} rules)",
-          flush=True)
+    checker = app.extensions["twoway"]
+    print(f"Two-Way on http://{args.host}:{args.port}/ ({len(checker.pack.rules)} rules)", flush=True)
     try:
         serve(app, host=args.host, port=args.port, threads=8, ident="Two-Way")
     finally:
-        app.extensions["twoway.grammar"].close()
+        checker.close()
     return EXIT_OK
 
 
@@ -149,32 +150,45 @@ def cmd_rules(args) -> int:
 
 def cmd_check_rules(args) -> int:
     from .config import BUNDLED_RULES_DIR
-    from .examples import check_rule_examples
+    from .examples import check_rule_examples, pattern_coverage_problems
     from .packcache import shared_pack
 
     pack = shared_pack(BUNDLED_RULES_DIR, args.dir)
     own = {p.name for p in Path(args.dir).iterdir()} if args.dir else None
-    failed = 0
     checked = [r for r in pack.rules if own is None or r.source in own]
+    failing = set()
     for rule in checked:
-        problems = check_rule_examples(rule)
-        failed += bool(problems)
-        for problem in problems:
+        for problem in check_rule_examples(rule):
+            failing.add(rule.id)
             print(f"{rule.source}: {rule.id}: {problem}")
-    print(f"{len(checked) - failed} passed, {failed} failed")
-    return EXIT_FINDINGS if failed else EXIT_OK
+    # Every pattern is reached by a flag example of its rule: the others are dead or untested.
+    uncovered = pattern_coverage_problems(args.dir or BUNDLED_RULES_DIR)
+    for file_name, rule_id, problem in uncovered:
+        failing.add(rule_id)
+        print(f"{file_name}: {rule_id}: {problem}")
+    print(f"{len(checked) - len(failing & {r.id for r in checked})} passed, {len(failing)} failed"
+          + (f"; {len(uncovered)} patterns no flag example reaches" if uncovered else ""))
+    return EXIT_FINDINGS if failing else EXIT_OK
 
 
 def cmd_evaluate(args) -> int:
     from .config import BUNDLED_RULES_DIR
+    from .evaluate import REALWORLD_DIR, is_realworld_dir, read_jsonl
+
+    path = args.file or str(REALWORLD_DIR)
+    if is_realworld_dir(path):
+        return _evaluate_realworld(path, args)
+    if Path(path).is_dir() or args.file is None:
+        print(f"twoway: {path} holds no emails.jsonl, units.jsonl and labels.jsonl", file=sys.stderr)
+        return EXIT_USAGE
     from .engine import Linter
-    from .evaluate import read_jsonl, sentence_scores
+    from .evaluate import sentence_scores
     from .packcache import shared_pack
 
     try:
-        records = read_jsonl(args.file)
+        records = read_jsonl(path)
     except (OSError, ValueError) as exc:
-        print(f"twoway: cannot read {args.file}: {exc}", file=sys.stderr)
+        print(f"twoway: cannot read {path}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     scores = sentence_scores(Linter(shared_pack(BUNDLED_RULES_DIR, args.rules_dir)), records)
     for category in ("pressure", "self_focus"):
@@ -182,6 +196,33 @@ def cmd_evaluate(args) -> int:
         print(f"{category:11} precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
               f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
     print(f"hard negatives flagged: {scores['hard_negative_flag_rate']:.3f} of {scores['hard_negatives']}")
+    return EXIT_OK
+
+
+def _evaluate_realworld(directory: str, args) -> int:
+    from .api import serialize_report
+    from .evaluate import realworld_scores
+
+    checker = _checker(args.rules_dir)
+    try:
+        scores = realworld_scores(lambda text: serialize_report(checker.check(text, grammar=False)), directory)
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"twoway: cannot read {directory}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        checker.close()
+    print(f"{scores['emails']} emails, {scores['one_way_emails']} with one-way units")
+    for category in ("pressure", "self_focus"):
+        s = scores[category]
+        print(f"{category:11} units precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
+              f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
+    print(f"alignment score ROC AUC {scores['auc']:.3f}")
+    print(f"\n{'rule':40} {'units':>5} {'right':>5} {'precision':>9}")
+    for rule_id, tally in sorted(scores["rules"].items(), key=lambda kv: (-kv[1]["units"], kv[0])):
+        print(f"{rule_id:40} {tally['units']:5} {tally['right']:5} {tally['precision']:9.2f}")
+    if args.details:
+        Path(args.details).write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in scores["details"]),
+                                      encoding="utf-8")
     return EXIT_OK
 
 

@@ -1,7 +1,7 @@
 """The paste-in lint page at GET / (issue 5).
 
 Progressive enhancement: the page is a plain form that POSTs back to `/` and is answered
-with the same lint result the API gives (``api.lint_response``), rendered on the server.
+with the same lint result the API gives (``lint_answer``), rendered on the server.
 With JavaScript, static/page.js lints as you type through POST /api/v1/page/lint (the same
 answer). Either way the page draws one view model of the answer (build_view: the marked-up
 text, the findings by category, the numbers against their targets), built here: the template
@@ -21,10 +21,10 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import __version__
-from .api import lint_response, parse_lint_request, validate_lint_payload
-from .engine import TARGETS
+from .api import parse_lint_request, serialize_report, validate_lint_payload
 from .errors import ApiError, error_response
 from .resources import EXTENSION_LIB_DIR
+from .service import checker_of
 from .textutil import Utf16Map
 
 # The page's own script and styles are in twoway/static, which the app already serves at
@@ -58,7 +58,7 @@ CATEGORY_LABELS = {
 }
 
 # The panel's rows mirror TwoWayRender.buildStatsPanel (extension/lib/render.js); the targets
-# are the linter's own (engine.TARGETS, sent in stats["targets"]).
+# are the linter's own (from the pack's metric rules, sent in stats["targets"]).
 STAT_ROWS = [
     # key, label, digits
     ("words", "Words", 0),
@@ -122,7 +122,7 @@ def lint_form():
             notice = "That suggestion no longer matches the text; here is the check of the text as it is."
         else:
             text, subject, notice = applied
-    result = lint_response(text, subject, grammar)
+    result = lint_answer(text, subject, grammar)
     return _render(text=text, subject=subject, grammar=grammar, result=result, notice=notice)
 
 
@@ -131,7 +131,7 @@ def lint_view():
     """The script's lint: the API's answer (request and errors as POST /api/v1/lint; under
     /api/, so the API token applies) with the page's view model of it under "view"."""
     req = parse_lint_request()
-    answer = lint_response(req["text"], req["subject"], req["grammar"])
+    answer = lint_answer(req["text"], req["subject"], req["grammar"])
     return dict(answer, view=build_view(answer, req["text"], req["subject"]))
 
 
@@ -211,7 +211,7 @@ def _apply_replacement(value: str, text: str, subject: str, grammar: bool):
         start16, end16, j = int(start16), int(end16), int(j)
     except ValueError:
         return None
-    issue = next((x for x in lint_response(text, subject, grammar)["issues"]
+    issue = next((x for x in lint_answer(text, subject, grammar)["issues"]
                   if (x["field"], x["start"], x["end"], x["rule"]) == (field, start16, end16, rule)), None)
     if issue is None or is_email_level(issue):
         return None
@@ -228,6 +228,11 @@ def _apply_replacement(value: str, text: str, subject: str, grammar: bool):
     if issue["field"] == "subject":
         return text, revised, notice
     return revised, subject, notice
+
+
+def lint_answer(text: str, subject: str, grammar: bool) -> dict:
+    """The API's answer for this text: the page marks up what the extension would."""
+    return serialize_report(checker_of(current_app).check(text, subject, grammar))
 
 
 def is_email_level(issue: dict) -> bool:
@@ -304,7 +309,7 @@ def mark_segments(source: str, issues: list[dict], indices: list[int]) -> list[d
 
 
 def stat_rows(stats: dict) -> list[dict]:
-    targets = stats.get("targets") or TARGETS
+    targets = stats.get("targets") or {}
     rows = []
     for key, label, digits in STAT_ROWS:
         value = stats.get(key)
