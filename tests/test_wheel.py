@@ -16,7 +16,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import sysconfig
 import time
 import urllib.request
 from pathlib import Path
@@ -51,7 +50,8 @@ def installed(tmp_path_factory) -> dict:
     assert made.returncode == 0, made.stderr
     python = venv / "bin" / "python"
     site = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip())
-    (site / "twoway-test-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    # The dependencies: every site-packages folder this interpreter imports from.
+    (site / "twoway-test-deps.pth").write_text("".join(p + "\n" for p in sys.path if p.endswith("site-packages")))
     added = run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--quiet", wheel)
     assert added.returncode == 0, added.stderr
 
