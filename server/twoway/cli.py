@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     lint = sub.add_parser("lint", help="lint email drafts (files, or - for standard input)")
     lint.add_argument("files", nargs="*", default=["-"], metavar="FILE")
-    lint.add_argument("--format", choices=("text", "json"), default="text")
+    lint.add_argument("--format", choices=("text", "json", "sarif"), default="text",
+                      help="sarif: SARIF 2.1.0 for code-scanning tools (findings on the file's lines)")
     lint.add_argument("--subject", default="", help="subject line to lint with a single input")
     lint.add_argument("--grammar", action="store_true", help="also ask LanguageTool (TWOWAY_LANGUAGETOOL)")
     lint.add_argument("--rules-dir", help="a team rule pack that extends the bundled one")
@@ -43,9 +44,30 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-rules", help="validate a rule pack and run every rule's examples")
     check.add_argument("dir", nargs="?", help="a team pack directory (default: the bundled pack)")
 
-    evaluate = sub.add_parser("evaluate", help="precision and recall on labelled sentences (JSON lines)")
-    evaluate.add_argument("file")
+    audit = sub.add_parser("audit", help="audit a team's sent mail or templates: report.html and results.csv")
+    audit.add_argument("sources", nargs="+", metavar="SOURCE",
+                       help="an mbox, a folder of .eml files, a CRM CSV export or a JSON lines file")
+    audit.add_argument("--out", required=True, metavar="DIR", help="where report.html and results.csv go")
+    audit.add_argument("--columns", default="", metavar="FIELD=COLUMN,...",
+                       help="CSV columns for body, subject, sender, date (e.g. body=Notes,sender=Owner)")
+    audit.add_argument("--workers", type=int, help="local processes (default: all cores)")
+    audit.add_argument("--scheduler", metavar="tcp://HOST:8786", help="run on this Dask cluster instead")
+    audit.add_argument("--grammar", metavar="URL", help="also check grammar on this LanguageTool (off by default)")
+    audit.add_argument("--anonymize", action="store_true",
+                       help="pseudonyms for senders (keyed by TWOWAY_AUDIT_KEY when set, so they are stable)")
+    audit.add_argument("--rules-dir", help="a team rule pack that extends the bundled one")
+    audit.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    rule_docs = sub.add_parser("rule-docs", help="write one page per rule and an index (docs/rules/)")
+    rule_docs.add_argument("--out", default="docs/rules", help="the directory to write (default: docs/rules)")
+    rule_docs.add_argument("--rules-dir", help="a team rule pack that extends the bundled one")
+
+    evaluate = sub.add_parser(
+        "evaluate", help="precision and recall on labelled sentences (JSON lines) or real emails (a directory "
+                         "with emails.jsonl, units.jsonl, labels.jsonl; default ../shared/realworld)")
+    evaluate.add_argument("file", nargs="?", help="a JSONL file of labelled sentences, or a real-world directory")
     evaluate.add_argument("--rules-dir")
+    evaluate.add_argument("--details", metavar="OUT", help="real-world mode: write every TP, FP and FN unit here")
     return parser
 
 
@@ -132,7 +154,12 @@ def cmd_lint(args) -> int:
         results = [(name, checker.check(text, args.subject, grammar=args.grammar)) for name, text in inputs]
     finally:
         checker.close()
-    if args.format == "json":
+    if args.format == "sarif":
+        from .sarif import sarif_log
+
+        json.dump(sarif_log(results, checker.pack), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif args.format == "json":
         payload = [dict(serialize_report(report), file=name) for name, report in results]
         json.dump(payload[0] if len(payload) == 1 else payload, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -171,9 +198,9 @@ def cmd_serve(args) -> int:
 
 def cmd_rules(args) -> int:
     from .config import BUNDLED_RULES_DIR
-    from .pack import load_pack
+    from .packcache import shared_pack
 
-    pack = load_pack(BUNDLED_RULES_DIR, args.rules_dir)
+    pack = shared_pack(BUNDLED_RULES_DIR, args.rules_dir)
     if args.format == "json":
         json.dump([r.describe() for r in pack.rules], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -186,34 +213,82 @@ def cmd_rules(args) -> int:
 
 def cmd_check_rules(args) -> int:
     from .config import BUNDLED_RULES_DIR
-    from .examples import check_rule_examples
-    from .pack import load_pack
+    from .examples import check_rule_examples, pattern_coverage_problems
+    from .packcache import shared_pack
 
-    pack = load_pack(BUNDLED_RULES_DIR, args.dir)
+    pack = shared_pack(BUNDLED_RULES_DIR, args.dir)
     own = {p.name for p in Path(args.dir).iterdir()} if args.dir else None
-    failed = 0
     checked = [r for r in pack.rules if own is None or r.source in own]
+    failing = set()
     for rule in checked:
-        problems = check_rule_examples(rule)
-        failed += bool(problems)
-        for problem in problems:
+        for problem in check_rule_examples(rule):
+            failing.add(rule.id)
             print(f"{rule.source}: {rule.id}: {problem}")
-    print(f"{len(checked) - failed} passed, {failed} failed")
-    return EXIT_FINDINGS if failed else EXIT_OK
+    # Every pattern is reached by a flag example of its rule: the others are dead or untested.
+    uncovered = pattern_coverage_problems(args.dir or BUNDLED_RULES_DIR)
+    for file_name, rule_id, problem in uncovered:
+        failing.add(rule_id)
+        print(f"{file_name}: {rule_id}: {problem}")
+    print(f"{len(checked) - len(failing & {r.id for r in checked})} passed, {len(failing)} failed"
+          + (f"; {len(uncovered)} patterns no flag example reaches" if uncovered else ""))
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def cmd_audit(args) -> int:
+    from .audit import AuditOptions, audit
+    from .audit.checking import Settings
+    from .audit.sources import SourceError
+
+    try:
+        columns = dict(pair.split("=", 1) for pair in args.columns.split(",") if pair.strip())
+    except ValueError:
+        print("twoway: --columns takes FIELD=COLUMN pairs separated by commas", file=sys.stderr)
+        return EXIT_USAGE
+    unknown = set(columns) - {"body", "subject", "sender", "date"}
+    if unknown:
+        print(f"twoway: --columns: unknown field(s) {', '.join(sorted(unknown))} "
+              "(body, subject, sender, date)", file=sys.stderr)
+        return EXIT_USAGE
+    options = AuditOptions(columns=columns, workers=args.workers, scheduler=args.scheduler,
+                           settings=Settings(rules_dir=args.rules_dir, grammar_url=args.grammar),
+                           anonymize=args.anonymize, progress=False if args.no_progress else None)
+    try:
+        result = audit(args.sources, args.out, options)
+    except (SourceError, ConnectionError) as exc:
+        print(f"twoway: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        report = Path(args.out) / "report.html"
+        print(f"twoway: stopped; partial report in {report}" if report.exists() else "twoway: stopped",
+              file=sys.stderr)
+        return 130
+    agg = result.aggregate
+    print(f"{agg.read} emails read, {agg.audited} audited, {agg.duplicates} template repeats, "
+          f"{agg.malformed} could not be audited; report: {result.report}; table: {result.table}"
+          + (f", {result.parquet}" if result.parquet else ""))
+    return EXIT_OK
 
 
 def cmd_evaluate(args) -> int:
     from .config import BUNDLED_RULES_DIR
+    from .evaluate import REALWORLD_DIR, is_realworld_dir, read_jsonl
+
+    path = args.file or str(REALWORLD_DIR)
+    if is_realworld_dir(path):
+        return _evaluate_realworld(path, args)
+    if Path(path).is_dir() or args.file is None:
+        print(f"twoway: {path} holds no emails.jsonl, units.jsonl and labels.jsonl", file=sys.stderr)
+        return EXIT_USAGE
     from .engine import Linter
-    from .evaluate import read_jsonl, sentence_scores
-    from .pack import load_pack
+    from .evaluate import sentence_scores
+    from .packcache import shared_pack
 
     try:
-        records = read_jsonl(args.file)
+        records = read_jsonl(path)
     except (OSError, ValueError) as exc:
-        print(f"twoway: cannot read {args.file}: {exc}", file=sys.stderr)
+        print(f"twoway: cannot read {path}: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    scores = sentence_scores(Linter(load_pack(BUNDLED_RULES_DIR, args.rules_dir)), records)
+    scores = sentence_scores(Linter(shared_pack(BUNDLED_RULES_DIR, args.rules_dir)), records)
     for category in ("pressure", "self_focus"):
         s = scores[category]
         print(f"{category:11} precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
@@ -222,8 +297,53 @@ def cmd_evaluate(args) -> int:
     return EXIT_OK
 
 
+def _evaluate_realworld(directory: str, args) -> int:
+    from .api import serialize_report
+    from .evaluate import realworld_scores
+
+    checker = _checker(args.rules_dir)
+    try:
+        scores = realworld_scores(lambda text: serialize_report(checker.check(text, grammar=False)), directory)
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"twoway: cannot read {directory}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        checker.close()
+    print(f"{scores['emails']} emails, {scores['one_way_emails']} with one-way units")
+    for category in ("pressure", "self_focus"):
+        s = scores[category]
+        print(f"{category:11} units precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
+              f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
+    print(f"alignment score ROC AUC {scores['auc']:.3f}")
+    print(f"\n{'rule':40} {'units':>5} {'right':>5} {'precision':>9}")
+    for rule_id, tally in sorted(scores["rules"].items(), key=lambda kv: (-kv[1]["units"], kv[0])):
+        print(f"{rule_id:40} {tally['units']:5} {tally['right']:5} {tally['precision']:9.2f}")
+    if args.details:
+        Path(args.details).write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in scores["details"]),
+                                      encoding="utf-8")
+    return EXIT_OK
+
+
+def cmd_rule_docs(args) -> int:
+    from .api import serialize_report
+    from .evaluate import REALWORLD_DIR, is_realworld_dir, realworld_scores
+    from .ruledocs import write_rule_docs
+
+    checker = _checker(args.rules_dir)
+    try:
+        tallies = None
+        if is_realworld_dir(REALWORLD_DIR):  # measured precision per rule, when the dev set is here
+            tallies = realworld_scores(lambda text: serialize_report(checker.check(text, grammar=False)),
+                                       REALWORLD_DIR)["rules"]
+        written = write_rule_docs(checker.pack, args.out, tallies)
+    finally:
+        checker.close()
+    print(f"wrote {len(written)} pages to {args.out}" + ("" if tallies is not None else " (no dev set: unmeasured)"))
+    return EXIT_OK
+
+
 COMMANDS = {"lint": cmd_lint, "serve": cmd_serve, "rules": cmd_rules, "check-rules": cmd_check_rules,
-            "evaluate": cmd_evaluate}
+            "evaluate": cmd_evaluate, "audit": cmd_audit, "rule-docs": cmd_rule_docs}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -125,16 +125,18 @@ def test_extension_never_changes_the_editor(browser, server):
 
 
 def test_apply_a_replacement_then_undo(browser, server):
+    # A replacement replaces exactly the flagged span; the deadline rule's span is its sentence.
+    text = ONE_WAY + " " + PRESSURE
     page = browser.open(GMAIL_URL, page_html(gmail_dialog_fragment(), "Gmail"))
     ed = page.locator(GMAIL_BODY)
     ed.click()
-    page.keyboard.type(ONE_WAY)
-    wait_highlight(page, "hit my quota")
-    issue = next(i for i in requests.post(server.url + "/api/v1/lint", json={"text": ONE_WAY, "grammar": False}).json()["issues"]
-                 if i["text"] == "hit my quota")
+    page.keyboard.type(text)
+    wait_highlight(page, PRESSURE)
+    issue = next(i for i in requests.post(server.url + "/api/v1/lint", json={"text": text, "grammar": False}).json()["issues"]
+                 if i["text"] == PRESSURE)
     replacement = issue["replacements"][0]
     before = editor_text(page)
-    pos = range_center(page, "hit my quota")
+    pos = range_center(page, PRESSURE)
     page.mouse.click(pos["x"], pos["y"])                       # caret into the underline, card opens
     page.wait_for_function("() => document.querySelector('twoway-card')?.dataset.rule")
     assert page.evaluate("() => document.querySelector('twoway-card').dataset.rule") == issue["rule"]
@@ -148,13 +150,13 @@ def test_apply_a_replacement_then_undo(browser, server):
     page.keyboard.press("Enter")                               # the first replacement
     page.wait_for_function("(r) => document.querySelector('[g_editable=\"true\"]').innerText.includes(r)", arg=replacement)
     after = editor_text(page)
-    assert "hit my quota" not in after
-    assert after == before.replace("hit my quota", replacement)
-    assert "hit my quota" not in highlighted_texts(page)
+    assert PRESSURE not in after
+    assert after == before.replace(PRESSURE, replacement)
+    assert PRESSURE not in highlighted_texts(page)
     page.keyboard.press("Control+z")
-    page.wait_for_function("() => document.querySelector('[g_editable=\"true\"]').innerText.includes('hit my quota')")
+    page.wait_for_function("(t) => document.querySelector('[g_editable=\"true\"]').innerText.includes(t)", arg=PRESSURE)
     assert editor_text(page) == before
-    wait_highlight(page, "hit my quota")                       # re-linted after the undo
+    wait_highlight(page, PRESSURE)                             # re-linted after the undo
     no_errors(page)
 
 
@@ -272,7 +274,7 @@ def test_textarea_on_a_site_the_rep_turned_on(browser, server):
     page = browser.open(SITE_URL, html)
     page.wait_for_function("() => document.querySelector('twoway-badge')")
     page.locator("#t").click()
-    text = "Hi Sam,\n\n" + ONE_WAY
+    text = "Hi Sam,\n\n" + ONE_WAY + " " + PRESSURE
     page.keyboard.type(text)
     wait_highlight(page, "hit my quota")
     assert highlighted_texts(page) == expected_spans(server, text)
@@ -283,15 +285,15 @@ def test_textarea_on_a_site_the_rep_turned_on(browser, server):
       const r = [...m].map(e => e.getBoundingClientRect()).find(b => Math.abs(b.top - t.top) < 1);
       return r ? [r.left - t.left, r.top - t.top, r.width - t.width, r.height - t.height] : null; }""")
     assert boxes == [0, 0, 0, 0]
-    # Apply through the card in the textarea too, and undo.
-    pos = range_center(page, "hit my quota")
+    # Apply through the card in the textarea too (the deadline sentence has a replacement), and undo.
+    pos = range_center(page, PRESSURE)
     page.mouse.click(pos["x"], pos["y"])
     page.keyboard.press("Alt+Enter")
     page.wait_for_function("() => document.activeElement?.localName === 'twoway-card'")
     page.keyboard.press("Enter")
-    page.wait_for_function("() => !document.getElementById('t').value.includes('hit my quota')")
+    page.wait_for_function("(t) => !document.getElementById('t').value.includes(t)", arg=PRESSURE)
     page.keyboard.press("Control+z")
-    page.wait_for_function("() => document.getElementById('t').value.includes('hit my quota')")
+    page.wait_for_function("(t) => document.getElementById('t').value.includes(t)", arg=PRESSURE)
     assert page.locator("#t").input_value() == text
     no_errors(page)
 
@@ -436,7 +438,7 @@ def test_ignore_here_hides_that_finding_in_this_draft(browser, server):
     page.mouse.click(pos["x"], pos["y"])
     page.keyboard.press("Alt+Enter")
     page.wait_for_function("() => document.activeElement?.localName === 'twoway-card'")
-    for _ in range(max(n_reps - 1, 0) + 1):           # past the replacements to "Ignore here"
+    for _ in range(n_reps):                           # past the replacements to "Ignore here" (focus starts on the first)
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     page.wait_for_function("() => ![...CSS.highlights.values()].some(h => [...h].some(r => r.toString() === 'Just checking in'))")
