@@ -168,7 +168,13 @@ def test_auto_never_blocks_create_app_and_restarts_its_own_server():
         answer, elapsed = timed_lint(client, TEXT + " Cheers.")
         assert elapsed < 2.0 and answer["grammar"] == "unavailable"
         assert wait_for_state(service, "ok", 120)  # `auto` starts its server again
-        answer, _ = timed_lint(client, TEXT + " Talk soon.")
+        # A just-restarted LanguageTool on a busy machine can still be late for one lint's
+        # budget (that lint alone goes without grammar): grammar must be back within a few.
+        for attempt in range(10):
+            answer, _ = timed_lint(client, TEXT + f" Talk soon ({attempt}).")
+            if answer["grammar"] == "ok":
+                break
+            time.sleep(1)
         assert answer["grammar"] == "ok" and grammar_issues(answer)
     finally:
         service.close()
