@@ -14,6 +14,7 @@ from ext_harness import HIGHLIGHTS_JS
 GREETING = "Hi Sam,"
 LINE = "I need to hit my quota this month, so sign today."
 FLAGGED = "hit my quota"
+MODEL_EDITORS = {"ckeditor5", "quill"}      # apply an insertReplacementText beforeinput through their model
 
 
 def lint(server, text: str) -> list[dict]:
@@ -70,6 +71,13 @@ class Editor:
     def records(self) -> list[str]:
         return self.frame.evaluate("() => window.__twRecords")
 
+    def watch_inputs(self):
+        self.frame.evaluate("() => { window.__twInputs = []; for (const t of ['beforeinput', 'input'])"
+                            " addEventListener(t, (e) => __twInputs.push(e), true); }")
+
+    def inputs(self) -> list[list]:
+        return self.frame.evaluate("() => __twInputs.map((e) => [e.type, e.inputType, e.isTrusted, e.defaultPrevented])")
+
 
 def card(page):
     return page.evaluate("() => { const c = document.querySelector('twoway-card'); return c ? {...c.dataset} : null; }")
@@ -112,12 +120,20 @@ def test_editor_family(browser, server, name):
     page.wait_for_function("() => document.activeElement?.localName === 'twoway-card'")
     assert ed.text() == before
 
-    # The first wording replaces exactly the span.
+    # The first wording replaces exactly the span, through the editor's own path: editors with a
+    # model take the insertReplacementText beforeinput, the others get the browser's insertText.
     replacement = issue["replacements"][0]
+    ed.watch_inputs()
     page.keyboard.press("Enter")
     ed.frame.wait_for_function("([sel, r]) => document.querySelector(sel).innerText.includes(r)",
                                arg=[spec["editable"], replacement])
     assert ed.text() == before.replace(FLAGGED, replacement, 1)
+    inputs = ed.inputs()
+    if name in MODEL_EDITORS:
+        assert inputs == [["beforeinput", "insertReplacementText", False, True]]
+    else:
+        assert inputs[0] == ["beforeinput", "insertReplacementText", False, False]
+        assert ["input", "insertText", True, False] in inputs
 
     # The editor's own undo restores exactly the draft before the click; it is linted again.
     page.keyboard.press("Control+z")
