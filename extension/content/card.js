@@ -9,7 +9,7 @@
  *   }
  * handlers: {onApply(rep), onIgnore(), onMute(), onClose(reason)}; rendering is TwoWayRender.buildCard.
  * Keyboard: Tab moves through the card's buttons, Esc closes it (focus goes back to the editor).
- * The host carries data-open / data-rule / data-category for tests; all text is set as text.
+ * The host carries data-open / data-rule / data-category / data-replacements for tests; all text is set as text.
  */
 (function (root) {
   "use strict";
@@ -119,6 +119,8 @@
     b.host.dataset.open = "true";
     b.host.dataset.rule = issue.rule || "";
     b.host.dataset.category = issue.category || "";
+    // A finding may come with no wording to apply (only its advice): tests and styles read this.
+    b.host.dataset.replacements = String((issue.replacements || []).filter(function (r) { return typeof r === "string"; }).length);
     place(b.host, range);
     root.TwoWayHighlight.setActive(range);
     if (opts.focus) {
