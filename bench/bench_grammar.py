@@ -72,7 +72,7 @@ def main() -> int:
             return 1
         app = create_app({"LANGUAGETOOL": server.url, "LANGUAGETOOL_TIMEOUT": 10.0,
                           "LANGUAGETOOL_CACHE_SIZE": 100_000})
-        service = app.extensions["twoway.grammar"]
+        service = app.extensions["twoway"].grammar
         deadline = time.monotonic() + 120
         while service.state != "ok" and time.monotonic() < deadline:
             time.sleep(0.05)

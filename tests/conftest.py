@@ -23,7 +23,7 @@ def client(app):
 
 @pytest.fixture(scope="session")
 def linter(app):
-    return app.extensions["twoway.linter"]
+    return app.extensions["twoway"].linter
 
 
 @pytest.fixture(scope="session")

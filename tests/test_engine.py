@@ -58,17 +58,18 @@ def test_learned_flag_is_worded_like_its_family(linter):
     finding = linter.lint("Honestly, the spots tend to vanish once the newsletter goes out tomorrow.").findings[0]
     scarcity = linter.pack.by_id("pressure.scarcity")
     assert finding.rule == "pressure.learned"
-    assert (finding.message, finding.replacements) == (scarcity.message, scarcity.replacements)
+    # The wording, not the one-click replacements: those fit the family rule's span, not a whole sentence.
+    assert (finding.message, finding.advice, finding.replacements) == (scarcity.message, scarcity.advice, ())
 
 
 def test_learned_flag_without_a_clear_family_stays_general(linter, monkeypatch):
-    import twoway.rules
+    import twoway.rules.classifier as classifier
 
     sentence = "Honestly, the spots tend to vanish once the newsletter goes out tomorrow."
     rule = linter.pack.by_id("pressure.learned")
-    features = twoway.rules.sentence_features(sentence)
+    features = classifier.sentence_features(sentence)
     assert rule.family_of(features) == "scarcity"
-    monkeypatch.setattr(twoway.rules, "FAMILY_MARGIN", 1e9)  # no family can lead by that much
+    monkeypatch.setattr(classifier, "FAMILY_MARGIN", 1e9)  # no family can lead by that much
     assert rule.family_of(features) is None
-    general = rule.finding(0, len(sentence), "body", features)
-    assert (general.message, general.replacements) == (rule.message, rule.replacements)
+    general = rule.worded_finding(len(sentence), features)
+    assert (general.message, general.advice) == (rule.message, rule.advice)

@@ -84,7 +84,7 @@ def test_rules_dir_from_environment(tmp_path, monkeypatch):
     app = create_app({"LANGUAGETOOL": "off"})
     answer = app.test_client().post("/api/v1/lint", json={"text": "Need it ASAP.", "grammar": False}).get_json()
     assert [i["rule"] for i in answer["issues"]] == ["team.asap"]
-    assert create_app({"LANGUAGETOOL": "off", "RULES_DIR": None}).extensions["twoway.linter"].pack.by_id("team.asap") is None
+    assert create_app({"LANGUAGETOOL": "off", "RULES_DIR": None}).extensions["twoway"].linter.pack.by_id("team.asap") is None
 
 
 CLASSIFIER_RULE = """

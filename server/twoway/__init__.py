@@ -13,12 +13,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The app factory: defaults < TWOWAY_* environment variables < `config`."""
     from flask_cors import CORS
 
-    from . import api, page
+    from . import api, page, service
     from .config import load_config
-    from .engine import Linter
     from .errors import register_error_handlers
-    from .grammar import GrammarService
-    from .pack import load_pack
 
     app = Flask(__name__)
     app.config.update(load_config(config))
@@ -28,9 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = True
     app.json.sort_keys = False  # issues keep the order the API documents; and it is cheaper
 
-    pack = load_pack(app.config["BUNDLED_RULES_DIR"], app.config.get("RULES_DIR"))
-    app.extensions["twoway.linter"] = Linter(pack)
-    app.extensions["twoway.grammar"] = GrammarService(app.config)
+    service.init_app(app)
 
     origins = [
         r"chrome-extension://.*",

@@ -8,8 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from . import __version__
 from .errors import ApiError
-from .findings import CATEGORIES, Finding
-from .grammar import merge_findings
+from .service import Report, checker_of
 from .textutil import Utf16Map
 
 bp = Blueprint("api", __name__)
@@ -60,32 +59,13 @@ def validate_lint_payload(payload, max_chars: int) -> dict:
     return {"text": text, "subject": subject, "grammar": grammar}
 
 
-def lint_response(text: str, subject: str = "", grammar: bool = True) -> dict:
-    """The lint answer for one email: the same JSON for the API, the CLI and the page."""
-    result = current_app.extensions["twoway.linter"].lint(text, subject)
-    findings = list(result.findings)
-    grammar_state = "off"
-    if grammar:
-        extra, grammar_state = current_app.extensions["twoway.grammar"].check(text, subject)
-        findings = merge_findings(findings, extra)
-    findings.sort(key=Finding.sort_key)
-    stats = dict(result.stats)
-    # Counted here, where the rule and grammar findings first stand together.
-    stats["categories"] = {c: sum(1 for f in findings if f.category == c) for c in CATEGORIES}
+def serialize_report(report: Report) -> dict:
+    """The lint answer's JSON: offsets in UTF-16 code units (JavaScript's and LanguageTool's)."""
+    maps = {"body": Utf16Map(report.text), "subject": Utf16Map(report.subject)}
+    sources = {"body": report.text, "subject": report.subject}
+    body = maps["body"]
     return {
-        "issues": serialize_findings(findings, text, subject),
-        "stats": stats,
-        "grammar": grammar_state,
-    }
-
-
-def serialize_findings(findings: list[Finding], text: str, subject: str) -> list[dict]:
-    maps = {"body": Utf16Map(text), "subject": Utf16Map(subject)}
-    sources = {"body": text, "subject": subject}
-    out = []
-    for f in findings:
-        offsets = maps[f.field]
-        out.append({
+        "issues": [{
             "rule": f.rule,
             "category": f.category,
             "severity": f.severity,
@@ -93,23 +73,29 @@ def serialize_findings(findings: list[Finding], text: str, subject: str) -> list
             "why": f.why,
             "replacements": list(f.replacements),
             "advice": f.advice,
-            "start": offsets.to_utf16(f.start),
-            "end": offsets.to_utf16(f.end),
+            "start": maps[f.field].to_utf16(f.start),
+            "end": maps[f.field].to_utf16(f.end),
             "text": sources[f.field][f.start:f.end],
             "field": f.field,
-        })
-    return out
+        } for f in report.findings],
+        "stats": report.stats,
+        "grammar": report.grammar,
+        # The email's structure: what was read as greeting, body, signature, quoted thread...
+        "parts": [{"kind": b.kind, "start": body.to_utf16(b.start), "end": body.to_utf16(b.end)}
+                  for b in report.email.blocks],
+    }
 
 
 @bp.post("/api/v1/lint")
 def lint():
     req = parse_lint_request()
-    return jsonify(lint_response(req["text"], req["subject"], req["grammar"]))
+    report = checker_of(current_app).check(req["text"], req["subject"], req["grammar"])
+    return jsonify(serialize_report(report))
 
 
 @bp.get("/api/v1/rules")
 def rules():
-    pack = current_app.extensions["twoway.linter"].pack
+    pack = checker_of(current_app).pack
     return jsonify({"rules": [rule.describe() for rule in pack.rules]})
 
 
@@ -118,8 +104,8 @@ def healthz():
     return jsonify({
         "status": "ok",
         "version": __version__,
-        "rules": len(current_app.extensions["twoway.linter"].pack.rules),
-        "grammar": current_app.extensions["twoway.grammar"].state,
+        "rules": len(checker_of(current_app).pack.rules),
+        "grammar": checker_of(current_app).grammar.state,
     })
 
 

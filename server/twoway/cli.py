@@ -56,17 +56,19 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
 
 
-def _app(rules_dir: str | None, grammar: bool = False):
-    from . import create_app
+def _checker(rules_dir: str | None, grammar: bool = False):
+    """The same checker the server uses, without a web app."""
+    from .config import load_config
+    from .service import Checker
 
     overrides = {} if grammar else {"LANGUAGETOOL": "off"}
     if rules_dir:
         overrides["RULES_DIR"] = rules_dir
-    return create_app(overrides)
+    return Checker(load_config(overrides))
 
 
 def cmd_lint(args) -> int:
-    from .api import lint_response
+    from .api import serialize_report
 
     inputs = []
     for name in args.files:
@@ -82,39 +84,35 @@ def cmd_lint(args) -> int:
     if args.subject and len(inputs) > 1:
         print("twoway: --subject goes with a single input", file=sys.stderr)
         return EXIT_USAGE
-    app = _app(args.rules_dir, args.grammar)
-    results = []
-    with app.app_context():
-        for name, text in inputs:
-            results.append((name, text, lint_response(text, args.subject, grammar=args.grammar)))
-        app.extensions["twoway.grammar"].close()
+    checker = _checker(args.rules_dir, args.grammar)
+    try:
+        results = [(name, checker.check(text, args.subject, grammar=args.grammar)) for name, text in inputs]
+    finally:
+        checker.close()
     if args.format == "json":
-        payload = [dict(answer, file=name) for name, _, answer in results]
+        payload = [dict(serialize_report(report), file=name) for name, report in results]
         json.dump(payload[0] if len(payload) == 1 else payload, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        for name, text, answer in results:
-            print_text_report(name, text, args.subject, answer)
-    errors = any(i["severity"] == "error" for _, _, a in results for i in a["issues"])
+        for name, report in results:
+            print_text_report(name, report)
+    errors = any(f.severity == "error" for _, report in results for f in report.findings)
     return EXIT_FINDINGS if errors else EXIT_OK
 
 
-def print_text_report(name: str, text: str, subject: str, answer: dict) -> None:
-    from .textutil import Utf16Map
-
-    sources = {"body": text, "subject": subject}
-    maps = {"body": Utf16Map(text), "subject": Utf16Map(subject)}
-    for issue in answer["issues"]:
-        source = sources[issue["field"]]
-        start = maps[issue["field"]].from_utf16(issue["start"])
-        line = source.count("\n", 0, start) + 1
-        col = start - (source.rfind("\n", 0, start) + 1) + 1
-        where = f"{name}:subject:{col}" if issue["field"] == "subject" else f"{name}:{line}:{col}"
-        quoted = f' "{issue["text"]}"' if issue["text"] else ""
-        print(f'{where}: {issue["severity"]} {issue["category"]} {issue["rule"]} {issue["message"]}{quoted}')
-    stats = answer["stats"]
+def print_text_report(name: str, report) -> None:
+    """file:line:col: severity category rule message "text", then a summary line."""
+    sources = {"body": report.text, "subject": report.subject}
+    for f in report.findings:
+        source = sources[f.field]
+        line = source.count("\n", 0, f.start) + 1
+        col = f.start - (source.rfind("\n", 0, f.start) + 1) + 1
+        where = f"{name}:subject:{col}" if f.field == "subject" else f"{name}:{line}:{col}"
+        quoted = f' "{source[f.start:f.end]}"' if f.end > f.start else ""
+        print(f"{where}: {f.severity} {f.category} {f.rule} {f.message}{quoted}")
+    stats = report.stats
     print(f'{name}: alignment {stats["alignment_score"]}/100 ({stats["verdict"]}), '
-          f'{len(answer["issues"])} finding(s), {stats["words"]} words, reading grade {stats["reading_grade"]}')
+          f'{len(report.findings)} finding(s), {stats["words"]} words, reading grade {stats["reading_grade"]}')
 
 
 def cmd_serve(args) -> int:
@@ -123,12 +121,12 @@ def cmd_serve(args) -> int:
     from waitress import serve
 
     app = create_app({"RULES_DIR": args.rules_dir} if args.rules_dir else None)
-    print(f"Two-Way on http://{args.host}:{args.port}/ ({len(app.extensions['twoway.linter'].pack.rules)} rules)",
-          flush=True)
+    checker = app.extensions["twoway"]
+    print(f"Two-Way on http://{args.host}:{args.port}/ ({len(checker.pack.rules)} rules)", flush=True)
     try:
         serve(app, host=args.host, port=args.port, threads=8, ident="Two-Way")
     finally:
-        app.extensions["twoway.grammar"].close()
+        checker.close()
     return EXIT_OK
 
 

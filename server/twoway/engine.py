@@ -1,127 +1,168 @@
-"""The linter: runs a rule pack over an email and computes the whole-email numbers."""
+"""The linter: parses the email, runs the rule pack over each of the rep's sentences and the
+whole email, and computes the email's numbers.
+
+The flow (docs/architecture.md): emailparse.parse_email -> one SentenceContext per linted
+sentence (what rules match: apostrophes straight, merge fields read as words) -> each sentence
+rule in pack order -> findings cached per sentence -> email rules over the stats -> alignment.
+A sentence's findings depend on that sentence alone, so the cache is keyed by its text and kind.
+"""
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+import time
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from . import readability
+from .alignment import add_alignment
+from .emailparse import ParsedEmail, matchable, parse_email
 from .findings import Finding
 from .pack import RulePack
-from .rules import ClassifierRule, MetricRule, RatioRule, SentenceRule, classifier_features, lowered_copy
-from .alignment import add_alignment
-from .textutil import Sentence, SentenceCache, split_sentences
+from .rules import ClassifierRule, MetricRule, Rule
+from .rules.classifier import classifier_features
+from .textutil import (READER_PRONOUNS, SELLER_PRONOUNS, Sentence, SentenceCache, is_question,
+                       split_sentences)
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_READER = re.compile(r"\b(?:you|your|yours|yourself|yourselves)\b", re.IGNORECASE)
-_SELLER = re.compile(r"\b(?:I|me|my|mine|myself|we|us|our|ours|ourselves)\b", re.IGNORECASE)
-
-# Published targets the numbers are shown against (see README: Boomerang, Lavender).
-TARGETS = {
-    "words": {"min": 50, "max": 125},
-    "reading_grade": {"min": 3, "max": 5},
-    "questions": {"min": 1, "max": 3},
-    "you_ratio": {"min": 1.0},
-}
+_LETTER = re.compile(r"[^\W\d_]")
+# Seconds one rule may spend on one email before the rest of the email is linted without it:
+# a pathological pattern or text costs that rule's findings, never the server.
+RULE_BUDGET = 0.25
 
 
 @dataclass
 class LintResult:
-    findings: list[Finding]
+    findings: list[Finding]  # code-point offsets into their field
     stats: dict
+    email: ParsedEmail
+
+
+class SentenceContext:
+    """One sentence as the rules see it. Offsets in `text` map back with `to_original`."""
+
+    __slots__ = ("sentence", "_matchable", "__dict__")
+
+    def __init__(self, sentence: Sentence):
+        self.sentence = sentence
+        self._matchable = matchable(sentence.text)
+
+    @property
+    def text(self) -> str:
+        return self._matchable.text
+
+    @cached_property
+    def lowered(self) -> str | None:
+        lowered = self.text.lower()
+        return lowered if len(lowered) == len(self.text) else None
+
+    @cached_property
+    def view(self) -> Sentence:
+        """The matchable text as a Sentence, for guards."""
+        return Sentence(0, len(self.text), self.text, self.sentence.kind)
+
+    @cached_property
+    def features(self) -> set[str] | None:
+        return classifier_features(self.text)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        return self._matchable.to_original(start, end)
+
+
+@dataclass
+class EmailContext:
+    """What email rules see: the rep's own sentences joined, and the stats."""
+
+    text: str
+    stats: dict
+
+
+def targets_of(rules: list[Rule]) -> dict:
+    """The numbers' targets, from the pack's metric rules (a team that changes a range changes
+    what the page and the extension show)."""
+    targets: dict[str, dict] = {}
+    for rule in rules:
+        if isinstance(rule, MetricRule):
+            target = targets.setdefault(rule.metric, {})
+            if rule.min is not None:
+                target["min"] = max(target.get("min", rule.min), rule.min)
+            if rule.max is not None:
+                target["max"] = min(target.get("max", rule.max), rule.max)
+    return targets
 
 
 class Linter:
     def __init__(self, pack: RulePack, cache_size: int = 4096):
         self.pack = pack
-        self.sentence_rules = [r for r in pack.rules if isinstance(r, SentenceRule)]
-        self.metric_rules = [r for r in pack.rules if isinstance(r, MetricRule)]
-        self.ratio_rules = [r for r in pack.rules if isinstance(r, RatioRule)]
-        self.classifier_rules = [r for r in pack.rules if isinstance(r, ClassifierRule)]
+        self.sentence_rules = sorted((r for r in pack.rules if r.LEVEL == "sentence"), key=lambda r: r.PASS)
+        self.email_rules = [r for r in pack.rules if r.LEVEL == "email"]
+        self.targets = targets_of(pack.rules)
         self._cache = SentenceCache(cache_size)
         readability.warm_up()
 
     def lint(self, body: str, subject: str = "") -> LintResult:
-        sentences = split_sentences(body)
-        findings = self.check_sentences(sentences, "body")
-        if subject:
-            findings += self.check_sentences(split_sentences(subject), "subject")
-        stats = compute_stats(body, sentences)
-        for rule in self.ratio_rules:
-            finding = rule.check_text(body)
+        email = parse_email(body)
+        budget = {}
+        findings = self._check_sentences(email.sentences, "body", budget)
+        subject_sentences = split_sentences(subject, kind="subject") if subject else []
+        findings += self._check_sentences(subject_sentences, "subject", budget)
+        stats = compute_stats(email.sentences, self.targets)
+        context = EmailContext("\n".join(s.text for s in email.sentences), stats)
+        for rule in self.email_rules:
+            finding = rule.check_email(context)
             if finding:
                 findings.append(finding)
-        for rule in self.metric_rules:
-            finding = rule.check_stats(stats)
-            if finding:
-                findings.append(finding)
-        add_alignment(stats, findings, sentences)
+        add_alignment(stats, findings, list(email.sentences))
         findings.sort(key=Finding.sort_key)
-        return LintResult(findings, stats)
+        return LintResult(findings, stats, email)
 
-    def check_sentences(self, sentences: list[Sentence], field_name: str) -> list[Finding]:
-        """Sentence-level findings; each sentence is checked once and remembered, so a re-lint
-        while the rep types only checks the sentences that changed."""
-        hits = {s.text: self._cache.get(s.text) for s in sentences}
-        new = [t for t, h in hits.items() if h is None]
-        if new:
-            for sentence_text, found in zip(new, self._check_new(new)):
-                hits[sentence_text] = found
-                self._cache.put(sentence_text, found)
-        return [replace(f, start=s.start + f.start, end=s.start + f.end, field=field_name)
-                for s in sentences for f in hits[s.text]]
+    def _check_sentences(self, sentences, field_name: str, budget: dict) -> list[Finding]:
+        """Each sentence's findings, from the cache when the rep has not changed it."""
+        out = []
+        for s in sentences:
+            key = (s.kind, s.text)
+            found = self._cache.get(key)
+            if found is None:
+                found = self._check_sentence(s, budget)
+                if not budget.get("overrun"):
+                    self._cache.put(key, found)
+            out.extend(replace(f, start=s.start + f.start, end=s.start + f.end, field=field_name) for f in found)
+        return out
 
-    def _check_new(self, texts: list[str]) -> list[tuple[Finding, ...]]:
-        """Each sentence's findings, offsets within it. The sentences are scanned together, one
-        per line behind a fence no pattern crosses, so each rule scans once."""
-        fence = "\n.\n"
-        sentences, pos = [], 0
-        for t in texts:
-            sentences.append(Sentence(pos, pos + len(t), t))
-            pos += len(t) + len(fence)
-        joined = fence.join(texts)
-        # Rules are written with a straight apostrophe; curly ones are the same length.
-        matchable = joined.translate(_APOSTROPHES)
-        lowered = lowered_copy(matchable)
-        starts = [s.start for s in sentences]
+    def _check_sentence(self, sentence: Sentence, budget: dict) -> tuple[Finding, ...]:
+        """Findings with offsets in the sentence; in pack order, the first rule to cover a span
+        speaks for it: one card for one thing within a category."""
+        if not _LETTER.search(sentence.text):
+            return ()
+        context = SentenceContext(sentence)
+        found: list[Finding] = []
+        for rule in self.sentence_rules:
+            spent = budget.get(rule.id, 0.0)
+            if spent > RULE_BUDGET:
+                budget["overrun"] = True
+                continue
+            began = time.perf_counter()
+            f = rule.check_sentence(context, found)
+            budget[rule.id] = spent + time.perf_counter() - began
+            if f and not any(g.category == f.category and f.start < g.end and g.start < f.end for g in found):
+                found.append(f)
+        return tuple(found)
 
-        def sentence_at(index: int) -> int:
-            i = bisect_right(starts, index) - 1
-            return i if i >= 0 and index < sentences[i].end else -1
-
-        found: list[list[Finding]] = [[] for _ in texts]
-        for rule in self.sentence_rules:  # in pack order: the first rule to cover a span speaks for it
-            for f in rule.check(matchable, lowered, sentences, sentence_at, "body"):
-                i = sentence_at(f.start)
-                a, b = f.start - starts[i], f.end - starts[i]
-                # One card for one thing: a second rule of the same category on an overlapping span adds nothing.
-                if not any(g.category == f.category and a < g.end and g.start < b for g in found[i]):
-                    found[i].append(replace(f, start=a, end=b))
-        if self.classifier_rules:
-            features = [classifier_features(t) for t in texts]
-            for rule in self.classifier_rules:
-                # A safety net for what the hand-written rules missed: not where a rule of its own
-                # category spoke, and only when sure where a rule of another category already
-                # coaches the sentence (a vague second card is noise, a second label is not).
-                own = {i for i, hits in enumerate(found) if any(g.category == rule.category for g in hits)}
-                other = {i for i, hits in enumerate(found) if hits} - own
-                for f in rule.check_sentences(sentences, features, own, other, "body"):
-                    i = sentence_at(f.start)
-                    found[i].append(replace(f, start=0, end=len(texts[i])))
-        return [tuple(hits) for hits in found]
+    @property
+    def classifier_rules(self) -> list[ClassifierRule]:
+        return [r for r in self.sentence_rules if isinstance(r, ClassifierRule)]
 
 
-def compute_stats(body: str, sentences: list[Sentence]) -> dict:
-    # Sentences cover every word of the body, so one count per sentence serves both figures.
+def compute_stats(sentences, targets: dict) -> dict:
+    """The email's numbers over the rep's own sentences (no greeting, sign-off, signature or quote)."""
     sentence_words = [len(_WORD.findall(s.text)) for s in sentences]
-    reader = len(_READER.findall(body))
-    seller = len(_SELLER.findall(body))
-    grade, ease = readability.reading_scores(body)
+    text = "\n".join(s.text for s in sentences)
+    reader = len(READER_PRONOUNS.findall(text))
+    seller = len(SELLER_PRONOUNS.findall(text))
+    grade, ease = readability.reading_scores(text)
     return {
         "words": sum(sentence_words),
         "sentences": len(sentences),
-        "questions": sum(1 for s in sentences if s.text.rstrip("”\"')] ").endswith("?")),
+        "questions": sum(1 for s in sentences if is_question(s.text)),
         "reading_grade": grade,
         "reading_ease": ease,
         "reader_pronouns": reader,
@@ -129,5 +170,5 @@ def compute_stats(body: str, sentences: list[Sentence]) -> dict:
         # you/I: the reader's pronouns per seller pronoun; with no seller pronoun, the reader count.
         "you_ratio": round(reader / seller, 2) if seller else float(reader),
         "longest_sentence_words": max(sentence_words, default=0),
-        "targets": TARGETS,
+        "targets": targets,
     }

@@ -10,7 +10,8 @@ import re
 
 from .engine import Linter
 from .pack import EXAMPLE_MARK, RulePack
-from .rules import ClassifierRule, Rule, SentenceRule
+from .rules import Rule, SentenceRule
+from .textutil import normalize_apostrophes
 
 MIN_EXAMPLES = 3
 _TRIGGER_WORD = re.compile(r"[a-z']{4,}")
@@ -41,7 +42,7 @@ def check_rule_examples(rule: Rule) -> list[str]:
         problems.append(f"needs at least {MIN_EXAMPLES} 'flag' examples (has {len(flags)})")
     if len(passes) < MIN_EXAMPLES:
         problems.append(f"needs at least {MIN_EXAMPLES} 'pass' examples (has {len(passes)})")
-    sentence_rule = isinstance(rule, (SentenceRule, ClassifierRule))
+    sentence_rule = rule.MARKED_EXAMPLES
     for example in flags:
         text, expected = unmark(example) if sentence_rule else (example, [])
         got = [(f.start, f.end) for f in linter.lint(text).findings if f.rule == rule.id]
@@ -55,7 +56,7 @@ def check_rule_examples(rule: Rule) -> list[str]:
             problems.append(f"pass example {example!r}: flagged {_spans(example, got)}")
     if isinstance(rule, SentenceRule) and flags and passes:
         triggers = {w for ex in flags for a, b in unmark(ex)[1] for w in _TRIGGER_WORD.findall(unmark(ex)[0][a:b].lower())}
-        if not any(triggers & set(_TRIGGER_WORD.findall(p.lower().replace("’", "'"))) for p in passes):
+        if not any(triggers & set(_TRIGGER_WORD.findall(normalize_apostrophes(p.lower()))) for p in passes):
             problems.append("needs a hard negative: a 'pass' example that uses a trigger word of a flagged span")
     return problems
 

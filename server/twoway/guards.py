@@ -6,9 +6,10 @@ Friday"), or a question about the reader. Each rule picks the guards that fit it
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable
 
-from .textutil import Sentence
+from .textutil import Sentence, is_question
 
 _NEGATION_BEFORE = re.compile(
     r"(?:\b(?:no|not|never|nothing|none|neither|nor|without|zero|hardly|nobody|no one|noone)\b|n['’]t\b|\bno need\b)"
@@ -44,24 +45,31 @@ def negated(before: str) -> bool:
 
 def inside_quotes(sentence: str, start: int, end: int) -> bool:
     """The match sits inside a quotation (the reader's words, not the rep's)."""
-    before = sentence[:start]
+    before = sentence[max(0, start - QUOTE_WINDOW):start]
     curly_open = before.count("“") - before.count("”")
     if curly_open > 0:
         return True
     straight = before.count('"')
-    return straight % 2 == 1 and '"' in sentence[end:]
+    return straight % 2 == 1 and sentence.find('"', end, end + QUOTE_WINDOW) >= 0
 
 
+@lru_cache(maxsize=256)
 def reader_context(sentence: str) -> bool:
+    """Once per sentence, however many matches ask (a str caches its own hash)."""
     return bool(_READER_CONTEXT.search(sentence))
 
 
+# Guards look a bounded distance from the match, so a rule's work stays linear in the sentence
+# however many times it matches: a negation is a few words back, a quotation a few lines.
+NEGATION_WINDOW = 120
+QUOTE_WINDOW = 600
+
 GUARDS: dict[str, Callable[[Sentence, int, int], bool]] = {
     # Each returns True when the match at [start, end) of the sentence must NOT flag.
-    "negation": lambda s, a, b: negated(s.text[:a]),
+    "negation": lambda s, a, b: negated(s.text[max(0, a - NEGATION_WINDOW):a]),
     "quoted": lambda s, a, b: inside_quotes(s.text, a, b),
     "reader": lambda s, a, b: reader_context(s.text),
-    "question": lambda s, a, b: s.text.rstrip().endswith("?"),
+    "question": lambda s, a, b: is_question(s.text),
 }
 DEFAULT_GUARDS = ("negation", "quoted")
 

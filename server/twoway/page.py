@@ -1,7 +1,7 @@
 """The paste-in lint page at GET / (issue 5).
 
 Progressive enhancement: the page is a plain form that POSTs back to `/` and is answered
-with the same lint result the API gives (``api.lint_response``), rendered on the server.
+with the same lint result the API gives (``lint_answer``), rendered on the server.
 With JavaScript, static/page.js lints through POST /api/v1/lint as you type and draws the
 underlines and cards with the extension's shared renderer (extension/lib/render.js, served
 at /ext/lib/). Nothing the user pastes is stored: the text lives in the request only.
@@ -18,8 +18,8 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import __version__
-from .api import lint_response, validate_lint_payload
-from .engine import TARGETS
+from .api import serialize_report, validate_lint_payload
+from .service import checker_of
 from .errors import ApiError
 from .textutil import Utf16Map
 
@@ -55,7 +55,7 @@ CATEGORY_LABELS = {
 }
 
 # The panel's rows mirror TwoWayRender.buildStatsPanel (extension/lib/render.js); the targets
-# are the linter's own (engine.TARGETS, sent in stats["targets"]).
+# are the linter's own (from the pack's metric rules, sent in stats["targets"]).
 STAT_ROWS = [
     # key, label, digits
     ("words", "Words", 0),
@@ -119,7 +119,7 @@ def lint_form():
             notice = "That suggestion no longer matches the text; here is the check of the text as it is."
         else:
             text, subject, notice = applied
-    result = lint_response(text, subject, grammar)
+    result = lint_answer(text, subject, grammar)
     return _render(text=text, subject=subject, grammar=grammar, result=result, notice=notice)
 
 
@@ -197,7 +197,7 @@ def _apply_replacement(value: str, text: str, subject: str, grammar: bool):
         start16, end16, j = int(start16), int(end16), int(j)
     except ValueError:
         return None
-    issue = next((x for x in lint_response(text, subject, grammar)["issues"]
+    issue = next((x for x in lint_answer(text, subject, grammar)["issues"]
                   if (x["field"], x["start"], x["end"], x["rule"]) == (field, start16, end16, rule)), None)
     if issue is None or is_email_level(issue):
         return None
@@ -214,6 +214,11 @@ def _apply_replacement(value: str, text: str, subject: str, grammar: bool):
     if issue["field"] == "subject":
         return text, revised, notice
     return revised, subject, notice
+
+
+def lint_answer(text: str, subject: str, grammar: bool) -> dict:
+    """The API's answer for this text: the page marks up what the extension would."""
+    return serialize_report(checker_of(current_app).check(text, subject, grammar))
 
 
 def is_email_level(issue: dict) -> bool:
@@ -286,7 +291,7 @@ def mark_segments(source: str, spans: list[tuple[int, dict]]) -> list[dict]:
 
 
 def stat_rows(stats: dict) -> list[dict]:
-    targets = stats.get("targets") or TARGETS
+    targets = stats.get("targets") or {}
     rows = []
     for key, label, digits in STAT_ROWS:
         value = stats.get(key)

@@ -62,7 +62,7 @@ def wait_for_state(service, state: str, timeout: float = 60.0) -> bool:
 
 def grammar_app_for(url: str, **extra):
     app = create_app({"TESTING": True, "LANGUAGETOOL": url, "LANGUAGETOOL_PROBE_INTERVAL": 0.2, **extra})
-    assert wait_for_state(app.extensions["twoway.grammar"], "ok", 90), "grammar never became ok"
+    assert wait_for_state(app.extensions["twoway"].grammar, "ok", 90), "grammar never became ok"
     return app
 
 
@@ -70,7 +70,7 @@ def grammar_app_for(url: str, **extra):
 def grammar_app(lt_server):
     app = grammar_app_for(lt_server.url)
     yield app
-    app.extensions["twoway.grammar"].close()
+    app.extensions["twoway"].grammar.close()
 
 
 @pytest.fixture()

@@ -53,13 +53,13 @@ def test_killed_languagetool_gives_unavailable_fast_and_recovers_when_restarted(
 
         server.start()  # same port, as an operator's restart would
         assert server.wait_ready(timeout=120)
-        assert wait_for_state(app.extensions["twoway.grammar"], "ok", 60)
+        assert wait_for_state(app.extensions["twoway"].grammar, "ok", 60)
         answer, _ = timed_lint(client, TEXT + " See you soon.")
         assert answer["grammar"] == "ok" and grammar_issues(answer)
         assert client.get("/healthz").get_json()["grammar"] == "ok"
     finally:
         if app is not None:
-            app.extensions["twoway.grammar"].close()
+            app.extensions["twoway"].grammar.close()
         server.stop()
 
 
@@ -71,7 +71,7 @@ def test_nothing_listening_gives_unavailable_and_rule_findings():
         assert answer["grammar"] == "unavailable" and rule_issues(answer)
         assert app.test_client().get("/healthz").get_json()["grammar"] == "unavailable"
     finally:
-        app.extensions["twoway.grammar"].close()
+        app.extensions["twoway"].grammar.close()
 
 
 def test_off_means_off():
@@ -128,7 +128,7 @@ class FakeLanguageTool:
 def test_slow_or_garbage_languagetool_gives_unavailable_within_2s_and_recovers(mode):
     fake = FakeLanguageTool()
     app = create_app({"TESTING": True, "LANGUAGETOOL": fake.url, "LANGUAGETOOL_PROBE_INTERVAL": 0.2})
-    service = app.extensions["twoway.grammar"]
+    service = app.extensions["twoway"].grammar
     try:
         assert wait_for_state(service, "ok", 10)
         client = app.test_client()
@@ -151,7 +151,7 @@ def test_auto_never_blocks_create_app_and_restarts_its_own_server():
     t0 = time.monotonic()
     app = create_app({"TESTING": True, "LANGUAGETOOL": "auto", "LANGUAGETOOL_PROBE_INTERVAL": 0.2})
     assert time.monotonic() - t0 < 2.0
-    service = app.extensions["twoway.grammar"]
+    service = app.extensions["twoway"].grammar
     try:
         assert service.state in ("unavailable", "ok")
         assert wait_for_state(service, "ok", 120)

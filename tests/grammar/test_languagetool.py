@@ -98,7 +98,7 @@ def test_healthz_reports_grammar(client):
 
 
 def test_relint_after_one_word_edit_checks_one_sentence(grammar_app):
-    service = grammar_app.extensions["twoway.grammar"]
+    service = grammar_app.extensions["twoway"].grammar
     sent = []
     original = service._check_sentences
 

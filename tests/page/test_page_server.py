@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import pytest
 
 import twoway
-from twoway.api import lint_response
+from twoway.page import lint_answer
 from twoway.page import CSP, apply_value, build_view, fmt_number, mark_segments, stat_rows
 
 from page_expect import ONE_WAY_EMAIL, ONE_WAY_SUBJECT, XSS_STRINGS, expected_findings, expected_notes, \
@@ -121,7 +121,7 @@ def test_no_js_post_renders_the_api_answer(page_app, client):
     r = _post(client, text=ONE_WAY_EMAIL, subject=ONE_WAY_SUBJECT, grammar="on")
     assert r.status_code == 200
     with page_app.test_request_context():
-        answer = lint_response(ONE_WAY_EMAIL, ONE_WAY_SUBJECT, True)
+        answer = lint_answer(ONE_WAY_EMAIL, ONE_WAY_SUBJECT, True)
     assert answer["issues"], "the one-way email should flag"
     dom = _dom(r.get_data(as_text=True))
     assert dom.findings == expected_findings(answer)
@@ -195,7 +195,7 @@ def test_too_long_is_a_page_not_json():
 
 def test_apply_a_replacement_without_javascript(page_app, client):
     with page_app.test_request_context():
-        answer = lint_response(ONE_WAY_EMAIL, "", True)
+        answer = lint_answer(ONE_WAY_EMAIL, "", True)
     found = [(i, x) for i, x in enumerate(answer["issues"])
              if x["replacements"] and x["start"] != x["end"] and x["field"] == "body"]
     assert found, [x["rule"] for x in answer["issues"]]

@@ -1,0 +1,187 @@
+"""`classifier` rules: labelled sentences that train a small naive Bayes model at load.
+
+It flags a sentence of its category that no hand-written rule caught, so wordings no pattern
+foresaw are still coached. The sentences are data a team can extend (JSON lines with "text",
+"labels" and optionally "family"). A flag borrows the wording of the hand-written rule of the
+family it most resembles ("deadline", "guilt", "bragging"...), when that family is clear.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar, Mapping
+
+from ..findings import Finding
+from ..textutil import normalize_apostrophes
+from .base import Fields, Rule
+
+_TOKEN = re.compile(r"[a-z0-9']+")
+MIN_CLASSIFIED_WORDS = 4
+# Extra log-odds a learned rule needs on a sentence a rule of another category already flagged.
+CROSS_MARGIN = 6.0
+# Log-odds by which a family must lead the next one before a learned flag borrows its wording.
+FAMILY_MARGIN = 4.0
+# Sentence kinds a learned rule judges: a list item is a recap or a fact, not a pitch.
+CLASSIFIED_KINDS = frozenset({"body", "ps", "subject"})
+
+
+def sentence_features(text: str) -> set[str]:
+    """Lower-case words and word pairs, and the same over word stems (first five letters), so
+    "expires", "expiring" and "expiry" count together."""
+    words = _TOKEN.findall(text.lower())
+    stems = ["~" + w[:5] for w in words]
+    return (set(words) | {f"{a} {b}" for a, b in zip(words, words[1:])}
+            | set(stems) | {f"{a} {b}" for a, b in zip(stems, stems[1:])})
+
+
+def classifier_features(text: str) -> set[str] | None:
+    """Features of a sentence, or None when it is under four words: too little evidence."""
+    if len(_TOKEN.findall(text.lower())) < MIN_CLASSIFIED_WORDS:
+        return None
+    return sentence_features(text)
+
+
+class NaiveBayes:
+    """Log-odds of one label against the rest, with add-half smoothing."""
+
+    def __init__(self, rows: list[tuple[set[str], bool]]):
+        positive: dict[str, int] = {}
+        negative: dict[str, int] = {}
+        n_pos = sum(1 for _, label in rows if label)
+        n_neg = len(rows) - n_pos
+        for features, label in rows:
+            counts = positive if label else negative
+            for f in features:
+                counts[f] = counts.get(f, 0) + 1
+        self.prior = math.log(max(n_pos, 1) / max(n_neg, 1))
+        self.weights = {
+            f: math.log((positive.get(f, 0) + 0.5) / (n_pos + 1)) - math.log((negative.get(f, 0) + 0.5) / (n_neg + 1))
+            for f in set(positive) | set(negative)
+        }
+
+    def score(self, features: set[str]) -> float:
+        weights = self.weights
+        return self.prior + sum(weights.get(f, 0.0) for f in features)
+
+
+@dataclass
+class ClassifierRule(Rule):
+    TYPE: ClassVar[str] = "classifier"
+    FIELDS: ClassVar[frozenset[str]] = frozenset({"training", "threshold", "unless", "families"})
+    PASS: ClassVar[int] = 1
+
+    threshold: float = 6.0
+    unless: re.Pattern | None = field(default=None, repr=False)
+    model: NaiveBayes | None = field(default=None, repr=False)
+    trained_on: int = 0
+    # family -> (prior, log P(feature | family), log P(unseen | family)); and family -> rule id / rule.
+    family_model: dict = field(default_factory=dict, repr=False)
+    family_ids: dict = field(default_factory=dict, repr=False)
+    families: dict = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_mapping(cls, common: dict, fields: Fields) -> "ClassifierRule":
+        if common["category"] not in ("pressure", "self_focus"):
+            fields.fail("category", "a classifier rule is for pressure or self_focus")
+        families = fields.get("families") or {}
+        if not isinstance(families, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                      for k, v in families.items()):
+            fields.fail("families", "must map family names to rule ids")
+        threshold = fields.number("threshold")
+        records = load_training(fields, fields.str_list("training", required=True))
+        category = common["category"]
+        featured = [(sentence_features(text), labels, family) for text, labels, family in records]
+        return cls(**common, threshold=6.0 if threshold is None else float(threshold),
+                   unless=fields.search_regex("unless"),
+                   model=NaiveBayes([(f, category in labels) for f, labels, _ in featured]),
+                   trained_on=len(records), family_ids=dict(families),
+                   family_model=train_families(featured, category, set(families)))
+
+    def bind(self, active: Mapping[str, Rule], every: Mapping[str, Rule]) -> None:
+        for family, rule_id in self.family_ids.items():
+            if rule_id not in every:
+                from .base import RulePackError
+                raise RulePackError(self.source, self.id, "families", f"{family}: unknown rule id {rule_id!r}")
+        # A family whose rule is turned off falls back to this rule's own wording.
+        self.families = {family: active[rule_id] for family, rule_id in self.family_ids.items() if rule_id in active}
+
+    def score(self, text: str) -> float:
+        return self.model.score(sentence_features(text))
+
+    def check_sentence(self, sentence, found: list[Finding]) -> Finding | None:
+        # A safety net for what the hand-written rules missed: not where a rule of its own
+        # category spoke, and only when sure where a rule of another category already coaches
+        # the sentence (a vague second card is noise, a second label is not).
+        if sentence.sentence.kind not in CLASSIFIED_KINDS or any(f.category == self.category for f in found):
+            return None
+        features = sentence.features
+        if features is None or (self.unless is not None and self.unless.search(sentence.text)):
+            return None
+        bar = self.threshold + (CROSS_MARGIN if found else 0.0)
+        if self.model.score(features) <= bar:
+            return None
+        return self.worded_finding(len(sentence.sentence.text), features)
+
+    def worded_finding(self, end: int, features: set[str]) -> Finding:
+        """The whole sentence, worded like the hand-written rule of the family it most resembles."""
+        family_rule = self.families.get(self.family_of(features))
+        if family_rule is None:
+            return self.finding(0, end)
+        return Finding(rule=self.id, category=self.category, severity=self.severity, message=family_rule.message,
+                       why=family_rule.why, start=0, end=end, replacements=(), advice=family_rule.advice)
+
+    def family_of(self, features: set[str]) -> str | None:
+        """The family the sentence most resembles, or None when the runner-up is close (a card
+        worded for the wrong family misleads more than a general one)."""
+        scores = sorted((prior + sum(present.get(f, unseen) for f in features), family)
+                        for family, (prior, present, unseen) in self.family_model.items())
+        if not scores or (len(scores) > 1 and scores[-1][0] - scores[-2][0] < FAMILY_MARGIN):
+            return None
+        return scores[-1][1]
+
+
+def train_families(featured: list, category: str, names: set[str]) -> dict:
+    """A second naive Bayes, among this category's sentences, over the families it maps."""
+    by_family: dict[str, list[set[str]]] = {}
+    for features, labels, family in featured:
+        if category in labels and family in names:
+            by_family.setdefault(family, []).append(features)
+    total = sum(len(v) for v in by_family.values())
+    model = {}
+    for family, rows in by_family.items():
+        counts: dict[str, int] = {}
+        for features in rows:
+            for f in features:
+                counts[f] = counts.get(f, 0) + 1
+        n = len(rows)
+        model[family] = (math.log(n / total), {f: math.log((c + 0.5) / (n + 1)) for f, c in counts.items()},
+                         math.log(0.5 / (n + 1)))
+    return model
+
+
+def load_training(fields: Fields, names: list[str]) -> list[tuple[str, frozenset, str]]:
+    """Labelled sentences: JSON lines with "text", "labels" and optionally "family"."""
+    records = []
+    for name in names:
+        path = (Path(fields.base_dir) / name).resolve()
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            fields.fail("training", f"cannot read {name}")
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                text, labels = record["text"], record.get("labels", [])
+                if not isinstance(text, str) or not isinstance(labels, list):
+                    raise TypeError
+            except (ValueError, KeyError, TypeError):
+                fields.fail("training", f"{name} line {number}: expected {{\"text\": str, \"labels\": [...]}}")
+            records.append((normalize_apostrophes(text), frozenset(labels), str(record.get("family") or "")))
+    if not records:
+        fields.fail("training", "no labelled sentences")
+    return records

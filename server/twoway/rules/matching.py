@@ -1,0 +1,149 @@
+"""Compiling rule patterns: case-blind matching that is fast, and patterns that cannot run away.
+
+CPython's re is several times slower with IGNORECASE, so sentence patterns run without it on a
+lower-cased copy of the sentence (same length, same offsets). Patterns that must see case,
+written with (?-i:...) (a capitalised name), run with IGNORECASE on the original. A sentence
+whose lower-case form changes length (rare: "İ") uses the IGNORECASE form, for that sentence only.
+
+Every pattern, bundled or a team's, is checked at load for nested unbounded repetition such as
+`(\\w+\\s?)+`, which backtracks exponentially on an ordinary sentence; such a pattern is refused
+with a message naming the file, the rule and the pattern. What re cannot promise, the engine's
+per-rule time budget (engine.RULE_BUDGET) contains.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterable, Iterator
+
+from ..textutil import normalize_apostrophes
+
+try:  # Python 3.11+
+    import re._parser as _sre_parse
+    import re._constants as _sre_constants
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre_constants  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+_REPEATS = {_sre_constants.MAX_REPEAT, _sre_constants.MIN_REPEAT}
+_MAXREPEAT = _sre_constants.MAXREPEAT
+# A bounded repeat up to this count is treated as harmless ({0,4} words of context).
+_SMALL_BOUND = 10
+
+
+def _children(op, av) -> Iterator:
+    """The sub-patterns of one parsed node."""
+    name = str(op)
+    if op in _REPEATS or name == "POSSESSIVE_REPEAT":
+        yield av[2]
+    elif name == "SUBPATTERN":
+        yield av[3]
+    elif name == "BRANCH":
+        yield from av[1]
+    elif name in ("ASSERT", "ASSERT_NOT"):
+        yield av[1]
+    elif name == "ATOMIC_GROUP":
+        yield av
+    elif name == "GROUPREF_EXISTS":
+        yield from (x for x in av[1:] if x is not None)
+
+
+def _has_unbounded_repeat(tree) -> bool:
+    for op, av in tree:
+        if op in _REPEATS and av[1] == _MAXREPEAT:
+            return True
+        if any(_has_unbounded_repeat(child) for child in _children(op, av)):
+            return True
+    return False
+
+
+def _nested_repeat(tree) -> bool:
+    for op, av in tree:
+        if op in _REPEATS:
+            low, high, body = av
+            if (high == _MAXREPEAT or high > _SMALL_BOUND) and _has_unbounded_repeat(body):
+                return True
+        if any(_nested_repeat(child) for child in _children(op, av)):
+            return True
+    return False
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why a pattern cannot be used, or None."""
+    try:
+        re.compile(pattern, re.IGNORECASE)
+        re.compile(_lower_literals(pattern))
+        tree = _sre_parse.parse(pattern)
+    except (re.error, OverflowError, RecursionError) as exc:
+        return f"bad regular expression {pattern!r}: {exc}"
+    if _nested_repeat(tree):
+        return (f"pattern '{pattern}' repeats a repetition (like '(\\w+\\s?)+'), which can take exponential "
+                "time on an ordinary sentence; bound the outer count ({0,5}) or make it possessive (++)")
+    return None
+
+
+def _lower_literals(pattern: str) -> str:
+    """The pattern with its literal characters lower-cased; escapes (\\S, \\W, \\B) kept as they are."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern[i] == "\\" and i + 1 < len(pattern):
+            out.append(pattern[i:i + 2])
+            i += 2
+        else:
+            out.append(pattern[i].lower())
+            i += 1
+    return "".join(out)
+
+
+def alternation(patterns: Iterable[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+class CaseBlindRegex:
+    """Case-insensitive patterns, matched fast on one sentence at a time."""
+
+    def __init__(self, patterns: list[str]):
+        self.patterns = list(patterns)
+        blind = [p for p in patterns if "(?-i:" not in p]
+        cased = [p for p in patterns if "(?-i:" in p]
+        # ASCII: a quarter faster; an accented letter then ends a word, which can only make a
+        # pattern miss, never flag.
+        self.blind = re.compile(alternation(_lower_literals(p) for p in blind), re.ASCII) if blind else None
+        self.cased = re.compile(alternation(cased), re.IGNORECASE) if cased else None
+        self.fallback = re.compile(alternation(patterns), re.IGNORECASE)
+
+    def finditer(self, text: str, lowered: str | None) -> Iterable[re.Match]:
+        """Matches in order of start; `lowered` is text.lower() when it has the same length, else None."""
+        if lowered is None:
+            return self.fallback.finditer(text)
+        if self.cased is None:
+            return self.blind.finditer(lowered)
+        if self.blind is None:
+            return self.cased.finditer(text)
+        return sorted([*self.blind.finditer(lowered), *self.cased.finditer(text)], key=lambda m: m.start())
+
+    def search(self, text: str, lowered: str | None) -> re.Match | None:
+        return next(iter(self.finditer(text, lowered)), None)
+
+
+def compile_patterns(patterns: list[str], fail: Callable[[str], None]) -> CaseBlindRegex:
+    for p in patterns:
+        problem = pattern_problem(p)
+        if problem:
+            fail(problem)
+    return CaseBlindRegex(patterns)
+
+
+def compile_search(patterns: list[str], fail: Callable[[str], None]) -> re.Pattern:
+    """Patterns searched as they are, case-insensitively (unless, ratio counts)."""
+    for p in patterns:
+        problem = pattern_problem(p)
+        if problem:
+            fail(problem)
+    return re.compile(alternation(patterns), re.IGNORECASE)
+
+
+def phrase_pattern(phrases: Iterable[str]) -> str:
+    """A phrase list as one pattern: whole words, any run of spaces between them."""
+    parts = [r"\s+".join(re.escape(w) for w in normalize_apostrophes(phrase).split())
+             for phrase in sorted(set(phrases), key=len, reverse=True)]
+    return r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)"

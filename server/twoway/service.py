@@ -1,0 +1,67 @@
+"""The checker: the rule linter and LanguageTool together, outside HTTP.
+
+The API, the lint page, the CLI and the audit all lint through one Checker, which answers a
+Report in code points; only the API's serialiser turns offsets into UTF-16. On a Flask app it is
+registered by `init_app` (as flaskr registers its database) and closed with the app's process.
+"""
+from __future__ import annotations
+
+import atexit
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from .emailparse import ParsedEmail
+from .engine import Linter
+from .findings import CATEGORIES, Finding
+from .grammar import GrammarService, merge_findings
+from .pack import load_pack
+
+
+@dataclass
+class Report:
+    text: str
+    subject: str
+    findings: list[Finding]  # sorted; code-point offsets into their field
+    stats: dict
+    grammar: str  # ok | off | unavailable
+    email: ParsedEmail
+
+
+class Checker:
+    def __init__(self, config: Mapping[str, Any]):
+        self.pack = load_pack(config["BUNDLED_RULES_DIR"], config.get("RULES_DIR"))
+        self.linter = Linter(self.pack)
+        self.grammar = GrammarService(config)
+
+    def check(self, text: str, subject: str = "", grammar: bool = True) -> Report:
+        result = self.linter.lint(text, subject)
+        findings = list(result.findings)
+        grammar_state = "off"
+        if grammar:
+            extra, grammar_state = self.grammar.check(text, subject)
+            findings = merge_findings(findings, [f for f in extra if _authored(f, result.email)])
+            findings.sort(key=Finding.sort_key)
+        stats = dict(result.stats)
+        stats["categories"] = {c: sum(1 for f in findings if f.category == c) for c in CATEGORIES}
+        return Report(text, subject, findings, stats, grammar_state, result.email)
+
+    def close(self) -> None:
+        self.grammar.close()
+
+
+def _authored(finding: Finding, email: ParsedEmail) -> bool:
+    """Grammar on the rep's own sentences only: not in the greeting, signature or quoted thread."""
+    if finding.field != "body":
+        return True
+    return any(s.start <= finding.start and finding.end <= s.end for s in email.sentences)
+
+
+def init_app(app) -> Checker:
+    checker = Checker(app.config)
+    app.extensions["twoway"] = checker
+    atexit.register(checker.close)
+    return checker
+
+
+def checker_of(app) -> Checker:
+    return app.extensions["twoway"]

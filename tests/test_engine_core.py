@@ -1,0 +1,100 @@
+"""The core's contracts: a sentence's findings depend on that sentence alone, work grows
+linearly with the text whatever its shape, and a rule pattern cannot hang the linter."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from twoway.config import BUNDLED_RULES_DIR
+from twoway.engine import Linter
+from twoway.pack import load_pack
+from twoway.rules import RULE_TYPES, RulePackError
+
+TEAM_RULE = """rules:
+  - id: team.sign
+    type: pattern
+    category: pressure
+    severity: warning
+    message: Asks for a signature.
+    why: Asking to sign pushes.
+    advice: Ask what they need first.
+    patterns: ['{pattern}']
+"""
+
+
+def team_pack(tmp_path, pattern):
+    (tmp_path / "team.yaml").write_text(TEAM_RULE.format(pattern=pattern), encoding="utf-8")
+    return load_pack(None, tmp_path)
+
+
+def spans(linter, text):
+    return [(f.rule, text[f.start:f.end]) for f in linter.lint(text).findings if f.rule.startswith("team.")]
+
+
+def test_a_sentence_is_matched_on_its_own_whatever_came_before(tmp_path):
+    # A pattern that may run past the sentence's end must not see the next sentence, and a cached
+    # answer must be the same as a fresh one.
+    linter = Linter(team_pack(tmp_path, r"\bsign(?:\W+\w+)?"))
+    alone = spans(linter, "Please sign.")
+    assert alone == [("team.sign", "sign")]
+    assert spans(linter, "Please sign.\nThanks") == alone
+    assert spans(Linter(team_pack(tmp_path, r"\bsign(?:\W+\w+)?")), "Please sign.\nThanks") == alone
+    assert spans(linter, "Please sign.") == alone
+
+
+def test_one_odd_sentence_does_not_change_how_the_others_match(tmp_path):
+    linter = Linter(team_pack(tmp_path, r"\bsign\b"))
+    plain = spans(linter, "Please sign.")
+    # "İ" lower-cases to two characters: that sentence falls back, the others keep their spans.
+    assert spans(linter, "İstanbul office.\nPlease sign.") == plain
+
+
+@pytest.mark.parametrize("pattern", [r"(\w+\s?)+$", r"(?:a|b+)*c", r"(x+x+)+y"])
+def test_a_pattern_that_can_backtrack_catastrophically_is_refused_at_load(tmp_path, pattern):
+    with pytest.raises(RulePackError) as err:
+        team_pack(tmp_path, pattern)
+    assert (err.value.rule, err.value.field) == ("team.sign", "patterns")
+    assert "team.yaml" in str(err.value) and pattern in str(err.value) and "exponential" in str(err.value)
+
+
+def test_a_rule_that_overruns_its_budget_is_dropped_not_waited_for(tmp_path, monkeypatch):
+    import twoway.engine as engine
+
+    linter = Linter(team_pack(tmp_path, r"\bsign\b"))
+    monkeypatch.setattr(engine, "RULE_BUDGET", -1.0)  # every rule is already over budget
+    result = linter.lint("Please sign.\nPlease sign today.")
+    assert result.findings == []
+    monkeypatch.setattr(engine, "RULE_BUDGET", 10.0)
+    # nothing partial was cached: with a budget, the same text is flagged
+    assert [f.rule for f in linter.lint("Please sign.\nPlease sign today.").findings] == ["team.sign", "team.sign"]
+
+
+def cpu_seconds(linter, text, repeat=3):
+    best = float("inf")
+    for _ in range(repeat):
+        began = time.process_time()
+        linter.lint(text)
+        best = min(best, time.process_time() - began)
+    return best
+
+
+@pytest.mark.parametrize("unit", [
+    ".", "!", "…", "! ", "sign by friday ", "Hi there. ",
+    "We are the leading provider, so sign today or lose your slot ",  # one long sentence, many matches
+    "a", "“", '"sign" ',
+])
+def test_work_grows_linearly_with_the_text(unit):
+    # Two sizes in one run, compared as a ratio (no wall-clock limit): 4x the text may cost at
+    # most 8x the work; quadratic work would cost 16x.
+    linter = Linter(load_pack(BUNDLED_RULES_DIR), cache_size=0)
+    small, large = ((unit * (n // len(unit) + 1))[:n] for n in (6_000, 24_000))
+    cpu_seconds(linter, small, 1)  # warm
+    ratio = cpu_seconds(linter, large) / max(cpu_seconds(linter, small), 1e-4)
+    assert ratio < 8, f"{unit!r}: 4x the text cost {ratio:.1f}x the work"
+
+
+def test_every_rule_type_is_registered_by_its_own_name():
+    assert set(RULE_TYPES) == {"phrases", "pattern", "cooccurrence", "classifier", "metric", "ratio"}
+    for name, cls in RULE_TYPES.items():
+        assert cls.TYPE == name and cls.FIELDS and cls.__module__.endswith("." + name)
