@@ -78,8 +78,11 @@ def _owa_page(lang="en"):
     frag = frag.replace("[placeholder body text — inject test emails here]", "Just checking in to see if you had a chance to look.")
     frag = frag.replace("Alex Example | Account Executive | example.com", "This price expires Friday, so sign today.")
     frag = frag.replace("[placeholder quoted original message]", "I need to hit my quota this month.")
+    # The signature settings open in a modal dialog with their own multi-line editor: not a message.
+    settings = ('<div role="dialog" aria-modal="true"><div role="textbox" aria-multiline="true" contenteditable="true">'
+                + PRESSURE + "</div></div>")
     return page_html(f'<div role="main"><input type="text" maxlength="255" aria-label="{subject_label}" value="">'
-                     + frag + "</div>", "Outlook")
+                     + frag + "</div>" + settings, "Outlook")
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "de"])
@@ -89,8 +92,9 @@ def test_outlook_compose_skips_signature_and_quoted_reply(browser, server, lang)
     want = expected_spans(server, "Hi Sam,\n\nJust checking in to see if you had a chance to look.")
     assert "Just checking in" in want
     wait_texts(page, want)
+    assert page.evaluate("() => document.querySelectorAll('twoway-badge').length") == 1
     # Typing at the end of the rep's text lints it too; the signature's pressure stays unflagged.
-    page.locator('[role="textbox"][aria-multiline="true"]').click(position={"x": 5, "y": 5})
+    page.locator('[role="main"] [role="textbox"][aria-multiline="true"]').click(position={"x": 5, "y": 5})
     page.keyboard.press("Control+Home")
     page.keyboard.type("I need to hit my quota this month. ")
     wait_highlight(page, "hit my quota")
