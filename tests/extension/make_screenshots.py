@@ -1,7 +1,5 @@
 """Screenshots for the README (docs/screenshots/extension-*.png): a Gmail-like compose with
-underlines, an open card, and the numbers panel; then the editor families on their real npm
-packages: Outlook on the web in French (roosterjs), CKEditor 5, TinyMCE in its iframe mode.
-Run: .venv/bin/python tests/extension/make_screenshots.py
+underlines, an open card, and the numbers panel. Run: .venv/bin/python tests/extension/make_screenshots.py
 """
 from __future__ import annotations
 
@@ -10,7 +8,6 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from editor_pages import EDITORS  # noqa: E402
 from ext_harness import GMAIL_URL, ROOT, Browser, ServerHandle, page_html, range_center, wait_answers, wait_highlight  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -67,45 +64,10 @@ def main():
                 page.screenshot(path=str(OUT / "extension-stats.png"))
             finally:
                 b.close()
-            for editor, out in EDITOR_SHOTS.items():
-                editor_shot(pw, server, editor, OUT / out)
     finally:
         server.stop()
-    for name in ("extension-compose.png", "extension-card.png", "extension-stats.png", *EDITOR_SHOTS.values()):
+    for name in ("extension-compose.png", "extension-card.png", "extension-stats.png"):
         print(OUT / name)
-
-
-EDITOR_SHOTS = {"outlook-fr": "extension-outlook-fr.png", "ckeditor5": "extension-ckeditor5.png",
-                "tinymce-iframe": "extension-tinymce-iframe.png"}
-DRAFT = ["Hi Sam,", "Just checking in to see if you had a chance to look at the proposal.",
-         "I need to hit my quota this month, so sign today."]
-
-
-def editor_shot(pw, server, editor, path):
-    """The editor with the draft typed in, its underlines, and the card open on "hit my quota"."""
-    from test_editors_e2e import Editor
-
-    b = Browser(pw, server, viewport=(1000, 560))
-    try:
-        url, html, spec = EDITORS[editor]()
-        if not url.startswith("https://outlook."):
-            b.turn_on_site("http://localhost")
-        page = b.open(url, html)
-        ed = Editor(page, spec)
-        ed.el.click()
-        for i, line in enumerate(DRAFT):
-            if i:
-                page.keyboard.press("Enter")
-            page.keyboard.type(line)
-        ed.frame.wait_for_function("() => [...CSS.highlights.values()].some(h => [...h].some(r => r.toString() === 'hit my quota'))",
-                                   timeout=15000)
-        x, y = ed.center("hit my quota")
-        page.mouse.move(x, y)
-        page.wait_for_function("() => document.querySelector('twoway-card')?.dataset.open === 'true'")
-        page.wait_for_timeout(300)
-        page.screenshot(path=str(path))
-    finally:
-        b.close()
 
 
 if __name__ == "__main__":
