@@ -11,7 +11,8 @@
   "use strict";
   if (root.__twowayLoaded) return;       // injected twice (manifest + registered script)
   root.__twowayLoaded = true;
-  if (root.top !== root && root.TwoWayFrames.reachable(root.parent)) return;
+  // (window, not root: in Firefox a content script's global is a sandbox, not the window.)
+  if (window.top !== window.self && root.TwoWayFrames.reachable(window.parent)) return;
   var ext = root.chrome || root.browser;
 
   var webmail = root.TwoWayHosts.isWebmail(location.hostname);
