@@ -250,7 +250,11 @@
   };
 
   // ---- housekeeping ------------------------------------------------------------------------------
-  TwoWayCompose.prototype.connected = function () { return this.body.el.isConnected; };
+  // Gone from the page, or a text box hidden since (a rich editor taking over its textarea).
+  TwoWayCompose.prototype.connected = function () {
+    var el = this.body.el;
+    return el.isConnected && (!this.body.field || el.getClientRects().length > 0);
+  };
 
   TwoWayCompose.prototype.layout = function (restyle) {
     this.fields.forEach(function (f) {
