@@ -3,8 +3,9 @@
 lint_rules/training/*.jsonl tuned the hand-written rules and train the learned rules, so their
 floors only guard against regressions. tests/data/blind_sentences.jsonl and final_sentences.jsonl
 were never read sentence by sentence nor trained on: they estimate how the pack does on phrasing
-it has not seen, held to the targets for the held-out set (pressure P >= 0.90, R >= 0.85; self_focus P >= 0.85,
-R >= 0.80; at most 1 in 10 hard negatives flagged).
+it has not seen, held to the targets for synthetic sets (precision >= 0.90 and recall >= 0.85 in both
+categories; at most 1 in 20 hard negatives flagged). Real email is held to its own targets in
+tests/test_realworld.py.
 """
 from __future__ import annotations
 
@@ -19,10 +20,13 @@ TRAINING = Path(__file__).parents[1] / "lint_rules" / "training"
 
 FLOORS = {
     # file: (pressure precision, pressure recall, self_focus precision, self_focus recall, hard-negative flag rate)
-    **{TRAINING / f"{name}_sentences.jsonl": (0.95, 0.97, 0.94, 0.97, 0.06)
+    # The learned rules speak only when sure (real email is mostly clean), so on their own training
+    # sentences they no longer reach every positive; these floors guard against regressions.
+    **{TRAINING / f"{name}_sentences.jsonl": (0.95, 0.95, 0.94, 0.80, 0.05)
        for name in ("dev", "check", "fresh", "round3", "round4")},
-    DATA / "blind_sentences.jsonl": (0.90, 0.85, 0.85, 0.80, 0.10),
-    DATA / "final_sentences.jsonl": (0.90, 0.85, 0.85, 0.80, 0.10),
+    TRAINING / "realkinds_sentences.jsonl": (0.90, 0.85, 0.90, 0.85, 0.05),
+    DATA / "blind_sentences.jsonl": (0.90, 0.85, 0.90, 0.85, 0.05),
+    DATA / "final_sentences.jsonl": (0.90, 0.85, 0.90, 0.85, 0.05),
 }
 
 

@@ -41,7 +41,7 @@ def test_learned_rules_skip_greetings_and_reassurance(linter):
 
 
 def test_learned_rule_catches_wording_no_pattern_foresaw(linter):
-    findings = linter.lint("I'd really like to get my foot in the door with your company.").findings
+    findings = linter.lint("I would really appreciate a chance to earn your business and I would love to show you why.").findings
     assert [f.rule for f in findings] == ["self_focus.learned"]
 
 

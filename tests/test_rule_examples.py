@@ -49,3 +49,71 @@ def test_pack_covers_every_family_of_labels_md():
     for family in ("quota-talk", "self-intro-opener", "company-bragging", "filler-follow-up",
                    "seller-serving-ask"):
         assert f"self_focus.{family}" in ids
+
+
+def test_every_pattern_of_the_pack_is_reached_by_a_flag_example():
+    from twoway.examples import pattern_coverage_problems
+
+    assert pattern_coverage_problems(BUNDLED_RULES_DIR) == []
+
+
+def test_an_untested_pattern_fails_naming_file_rule_and_pattern(tmp_path):
+    from twoway.cli import main
+    from twoway.examples import pattern_coverage_problems
+
+    (tmp_path / "team.yaml").write_text(
+        "rules:\n  - id: team.act-now\n    type: pattern\n    category: pressure\n    severity: warning\n"
+        "    message: m\n    why: w\n    advice: a\n    patterns: ['\\bact now\\b', '\\bhurry up\\b']\n    examples:\n"
+        "      flag: ['Please [[act now]].', 'You must [[act now]].', '[[Act now]] to save.']\n"
+        "      pass: ['Do not act now if unsure.', 'No need to act now.', 'Acting later is fine.']\n")
+    assert pattern_coverage_problems(tmp_path) == [
+        ("team.yaml", "team.act-now", "no flag example reaches pattern '\\\\bhurry up\\\\b'")]
+    assert main(["check-rules", str(tmp_path)]) == 1
+
+
+def test_a_cooccurrence_concept_alternative_counts_on_its_own(tmp_path):
+    from twoway.examples import pattern_coverage_problems, top_level_alternatives
+
+    assert top_level_alternatives(r"\b(?:a|b)\b|c[|]d|e") == [r"\b(?:a|b)\b", "c[|]d", "e"]
+    (tmp_path / "team.yaml").write_text(
+        "rules:\n  - id: team.offer-ends\n    type: cooccurrence\n    category: pressure\n    severity: warning\n"
+        "    message: m\n    why: w\n    advice: a\n    all: ['\\boffer\\b|\\bdeal\\b', '\\bends\\b']\n    examples:\n"
+        "      flag: ['The [[offer ends]] today.', 'This [[offer ends]] soon.', 'Our [[offer ends]] Friday.']\n"
+        "      pass: ['No offer here.', 'It never ends.', 'The deal is fine.']\n")
+    problems = pattern_coverage_problems(tmp_path)
+    assert [p[2] for p in problems] == ["no flag example reaches pattern '\\\\bdeal\\\\b'"]
+
+
+RULES_WITH_REPLACEMENTS = [r for r in PACK.rules if r.replacements]
+
+
+def test_some_rules_offer_one_click_replacements():
+    assert {r.id for r in RULES_WITH_REPLACEMENTS} >= {"pressure.break-up", "self_focus.filler-follow-up"}
+
+
+@pytest.mark.parametrize("rule", RULES_WITH_REPLACEMENTS, ids=[r.id for r in RULES_WITH_REPLACEMENTS])
+def test_a_replacement_applied_to_the_span_fixes_every_flag_example(rule):
+    from twoway.examples import replacement_problems
+
+    assert replacement_problems(rule) == []
+
+
+def test_a_replacement_that_keeps_the_trigger_is_caught(tmp_path):
+    from twoway.examples import replacement_problems
+
+    (tmp_path / "team.yaml").write_text(
+        "rules:\n  - id: team.act-now\n    type: phrases\n    category: pressure\n    severity: warning\n"
+        "    message: m\n    why: w\n    replacements: [act now or never]\n    phrases: [act now]\n    examples:\n"
+        "      flag: ['Please [[act now]].', 'You must [[act now]].', '[[Act now]] to save.']\n"
+        "      pass: ['Do not act now if unsure.', 'No need to act now.', 'Acting later is fine.']\n")
+    problems = replacement_problems(load_pack(None, tmp_path).rules[0])
+    assert len(problems) == 3 and "'Please act now or never.'" in problems[0]
+
+
+def test_whole_sentence_replacements_go_with_sentence_spans():
+    # A replacement replaces exactly the flagged span: a whole new sentence only fits a rule whose
+    # span is the sentence; elsewhere the better sentence is an example in the advice.
+    for rule in RULES_WITH_REPLACEMENTS:
+        for replacement in rule.replacements:
+            if replacement[:1].isupper() and replacement.rstrip()[-1:] in ".?!":
+                assert getattr(rule, "span", "match") == "sentence", (rule.id, replacement)

@@ -39,9 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check-rules", help="validate a rule pack and run every rule's examples")
     check.add_argument("dir", nargs="?", help="a team pack directory (default: the bundled pack)")
 
-    evaluate = sub.add_parser("evaluate", help="precision and recall on labelled sentences (JSON lines)")
-    evaluate.add_argument("file")
+    evaluate = sub.add_parser(
+        "evaluate", help="precision and recall on labelled sentences (JSON lines) or real emails (a directory "
+                         "with emails.jsonl, units.jsonl, labels.jsonl; default ../shared/realworld)")
+    evaluate.add_argument("file", nargs="?", help="a JSONL file of labelled sentences, or a real-world directory")
     evaluate.add_argument("--rules-dir")
+    evaluate.add_argument("--details", metavar="OUT", help="real-world mode: write every TP, FP and FN unit here")
     return parser
 
 
@@ -147,32 +150,45 @@ def cmd_rules(args) -> int:
 
 def cmd_check_rules(args) -> int:
     from .config import BUNDLED_RULES_DIR
-    from .examples import check_rule_examples
+    from .examples import check_rule_examples, pattern_coverage_problems
     from .pack import load_pack
 
     pack = load_pack(BUNDLED_RULES_DIR, args.dir)
     own = {p.name for p in Path(args.dir).iterdir()} if args.dir else None
-    failed = 0
     checked = [r for r in pack.rules if own is None or r.source in own]
+    failing = set()
     for rule in checked:
-        problems = check_rule_examples(rule)
-        failed += bool(problems)
-        for problem in problems:
+        for problem in check_rule_examples(rule):
+            failing.add(rule.id)
             print(f"{rule.source}: {rule.id}: {problem}")
-    print(f"{len(checked) - failed} passed, {failed} failed")
-    return EXIT_FINDINGS if failed else EXIT_OK
+    # Every pattern is reached by a flag example of its rule: the others are dead or untested.
+    uncovered = pattern_coverage_problems(args.dir or BUNDLED_RULES_DIR)
+    for file_name, rule_id, problem in uncovered:
+        failing.add(rule_id)
+        print(f"{file_name}: {rule_id}: {problem}")
+    print(f"{len(checked) - len(failing & {r.id for r in checked})} passed, {len(failing)} failed"
+          + (f"; {len(uncovered)} patterns no flag example reaches" if uncovered else ""))
+    return EXIT_FINDINGS if failing else EXIT_OK
 
 
 def cmd_evaluate(args) -> int:
     from .config import BUNDLED_RULES_DIR
+    from .evaluate import REALWORLD_DIR, is_realworld_dir, read_jsonl
+
+    path = args.file or str(REALWORLD_DIR)
+    if is_realworld_dir(path):
+        return _evaluate_realworld(path, args)
+    if Path(path).is_dir() or args.file is None:
+        print(f"twoway: {path} holds no emails.jsonl, units.jsonl and labels.jsonl", file=sys.stderr)
+        return EXIT_USAGE
     from .engine import Linter
-    from .evaluate import read_jsonl, sentence_scores
+    from .evaluate import sentence_scores
     from .pack import load_pack
 
     try:
-        records = read_jsonl(args.file)
+        records = read_jsonl(path)
     except (OSError, ValueError) as exc:
-        print(f"twoway: cannot read {args.file}: {exc}", file=sys.stderr)
+        print(f"twoway: cannot read {path}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     scores = sentence_scores(Linter(load_pack(BUNDLED_RULES_DIR, args.rules_dir)), records)
     for category in ("pressure", "self_focus"):
@@ -180,6 +196,33 @@ def cmd_evaluate(args) -> int:
         print(f"{category:11} precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
               f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
     print(f"hard negatives flagged: {scores['hard_negative_flag_rate']:.3f} of {scores['hard_negatives']}")
+    return EXIT_OK
+
+
+def _evaluate_realworld(directory: str, args) -> int:
+    from .api import serialize_report
+    from .evaluate import realworld_scores
+
+    checker = _checker(args.rules_dir)
+    try:
+        scores = realworld_scores(lambda text: serialize_report(checker.check(text, grammar=False)), directory)
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"twoway: cannot read {directory}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        checker.close()
+    print(f"{scores['emails']} emails, {scores['one_way_emails']} with one-way units")
+    for category in ("pressure", "self_focus"):
+        s = scores[category]
+        print(f"{category:11} units precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
+              f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
+    print(f"alignment score ROC AUC {scores['auc']:.3f}")
+    print(f"\n{'rule':40} {'units':>5} {'right':>5} {'precision':>9}")
+    for rule_id, tally in sorted(scores["rules"].items(), key=lambda kv: (-kv[1]["units"], kv[0])):
+        print(f"{rule_id:40} {tally['units']:5} {tally['right']:5} {tally['precision']:9.2f}")
+    if args.details:
+        Path(args.details).write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in scores["details"]),
+                                      encoding="utf-8")
     return EXIT_OK
 
 

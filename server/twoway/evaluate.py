@@ -60,3 +60,87 @@ def email_auc(linter: Linter, records: list[dict]) -> float:
         score = linter.lint(record["text"], record.get("subject", "")).stats["alignment_score"]
         (two_way if record["label"] == "two_way" else one_way).append(score)
     return roc_auc(two_way, one_way)
+
+
+# Real-world emails (../shared/realworld: emails.jsonl + units.jsonl + labels.jsonl) -------------
+# Scored exactly like that directory's score.py: a unit is flagged for a category when a body
+# finding of that category overlaps it; precision and recall are over units, per category and
+# per rule; the alignment score's ROC AUC separates emails with one-way units from the rest.
+
+REALWORLD_FILES = ("emails.jsonl", "units.jsonl", "labels.jsonl")
+# The shared dev set beside the project (never copied into it).
+REALWORLD_DIR = Path(__file__).resolve().parents[3] / "shared" / "realworld"
+
+
+def is_realworld_dir(path: str | Path) -> bool:
+    return Path(path).is_dir() and all((Path(path) / name).is_file() for name in REALWORLD_FILES)
+
+
+def _utf16_to_index(text: str):
+    table, offset = {}, 0
+    for i, ch in enumerate(text):
+        table[offset] = i
+        offset += 2 if ord(ch) > 0xFFFF else 1
+    table[offset] = len(text)
+    return lambda off: table.get(off, len(text))
+
+
+def realworld_scores(lint, directory: str | Path) -> dict:
+    """Unit precision and recall per category and per rule, and the score's AUC.
+
+    `lint(text)` returns the API's answer for one email (issues with UTF-16 offsets, stats).
+    """
+    directory = Path(directory)
+    emails = read_jsonl(directory / "emails.jsonl")
+    units = read_jsonl(directory / "units.jsonl")
+    labels = {(x["email_id"], x["unit"]): x for x in read_jsonl(directory / "labels.jsonl")}
+    spans: dict[str, list] = {}
+    scores_of: dict[str, int] = {}
+    for email in emails:
+        answer = lint(email["text"])
+        to_index = _utf16_to_index(email["text"])
+        spans[email["id"]] = [(to_index(i["start"]), to_index(i["end"]), i["category"], i["rule"])
+                              for i in answer["issues"]
+                              if i["category"] in ONE_WAY_CATEGORIES and i.get("field", "body") == "body"
+                              and i["end"] > i["start"]]
+        scores_of[email["id"]] = answer["stats"]["alignment_score"]
+    counts = {c: {"tp": 0, "fp": 0, "fn": 0} for c in ONE_WAY_CATEGORIES}
+    per_rule: dict[str, dict] = {}
+    one_way_emails = set()
+    details = []
+    for unit in units:
+        key = (unit["email_id"], unit["unit"])
+        if unit["email_id"] not in spans or key not in labels:
+            continue
+        gold_labels = set(labels[key]["labels"])
+        if gold_labels & set(ONE_WAY_CATEGORIES):
+            one_way_emails.add(unit["email_id"])
+        hits = [s for s in spans[unit["email_id"]] if s[0] < unit["end"] and unit["start"] < s[1]]
+        row = {"email_id": unit["email_id"], "unit": unit["unit"], "text": unit["text"]}
+        for c in ONE_WAY_CATEGORIES:
+            gold = c in gold_labels
+            rules = sorted({h[3] for h in hits if h[2] == c})
+            for rule in rules:
+                tally = per_rule.setdefault(rule, {"category": c, "units": 0, "right": 0})
+                tally["units"] += 1
+                tally["right"] += gold
+            if rules and gold:
+                counts[c]["tp"] += 1
+            elif rules:
+                counts[c]["fp"] += 1
+            elif gold:
+                counts[c]["fn"] += 1
+            if rules or gold:
+                row[c] = ("TP" if gold else "FP") if rules else "FN"
+                row[c + "_rules"] = rules
+        if len(row) > 3:
+            details.append(row)
+    scores = {c: {"precision": n["tp"] / (n["tp"] + n["fp"]) if n["tp"] + n["fp"] else float("nan"),
+                  "recall": n["tp"] / (n["tp"] + n["fn"]) if n["tp"] + n["fn"] else float("nan"), **n}
+              for c, n in counts.items()}
+    for tally in per_rule.values():
+        tally["precision"] = tally["right"] / tally["units"]
+    positives = [s for e, s in scores_of.items() if e in one_way_emails]
+    negatives = [s for e, s in scores_of.items() if e not in one_way_emails]
+    return {**scores, "rules": per_rule, "auc": roc_auc(negatives, positives), "emails": len(emails),
+            "one_way_emails": len(positives), "details": details}

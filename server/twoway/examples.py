@@ -63,3 +63,108 @@ def check_rule_examples(rule: Rule) -> list[str]:
 
 def _spans(text: str, spans) -> str:
     return ", ".join(repr(text[a:b]) for a, b in sorted(spans)) or "nothing"
+
+
+# Every pattern earns its place: a pattern, phrase or top-level concept alternative that no flag
+# example of its rule reaches is dead or untested, and check-rules fails it.
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
+def top_level_alternatives(pattern: str) -> list[str]:
+    """The pattern split at its top-level `|` (not inside a group or a character class)."""
+    parts, current, depth, in_class, i = [], [], 0, False, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            current.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append("".join(current))
+            current = []
+            i += 1
+            continue
+        current.append(ch)
+        i += 1
+    parts.append("".join(current))
+    return parts
+
+
+def _compile_item(kind: str, item: str) -> re.Pattern:
+    if kind == "phrases":
+        words = r"\s+".join(re.escape(w.replace("’", "'")) for w in item.split())
+        return re.compile(r"(?<!\w)(?:" + words + r")(?!\w)", re.IGNORECASE | re.MULTILINE)
+    return re.compile(item, re.IGNORECASE | re.MULTILINE)
+
+
+def unexercised_patterns(raw_rule: dict) -> list[str]:
+    """The rule's patterns (phrases; top-level alternatives of each cooccurrence concept) that no
+    flag example reaches: none matches inside an example's marked span."""
+    kind = raw_rule.get("type")
+    if kind == "cooccurrence":
+        items = [alt for concept in raw_rule.get("all") or [] for alt in top_level_alternatives(concept)]
+    elif kind in ("pattern", "phrases"):
+        items = list(raw_rule.get("patterns" if kind == "pattern" else "phrases") or [])
+    else:
+        return []
+    examples = [unmark(e) for e in (raw_rule.get("examples") or {}).get("flag") or []]
+    examples = [(text.translate(_APOSTROPHES), spans) for text, spans in examples]
+    missing = []
+    for item in items:
+        try:
+            regex = _compile_item(kind, item)
+        except re.error:
+            continue  # the pack loader reports a broken pattern
+        if not any(m.end() > m.start() and any(m.start() < b and a < m.end() for a, b in spans)
+                   for text, spans in examples for m in regex.finditer(text)):
+            missing.append(item)
+    return missing
+
+
+def pattern_coverage_problems(directory) -> list[tuple[str, str, str]]:
+    """(file name, rule id, problem) for each pattern of a pack's YAML files that no flag example reaches."""
+    import yaml
+    from pathlib import Path
+
+    problems = []
+    for file in sorted(p for p in Path(directory).iterdir() if p.suffix in (".yaml", ".yml")):
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        for raw in data.get("rules") or []:
+            for item in unexercised_patterns(raw):
+                problems.append((file.name, str(raw.get("id")), f"no flag example reaches pattern {item!r}"))
+    return problems
+
+
+def replaced_examples(rule: Rule) -> list[tuple[str, str, str]]:
+    """(flag example, replacement, the example with that replacement applied to the rule's span) for
+    each flag example and replacement: the one-click fix as the extension applies it."""
+    if not rule.replacements:
+        return []
+    linter = Linter(RulePack([rule]), cache_size=64)
+    out = []
+    for example in rule.examples.get("flag", []):
+        text, _ = unmark(example)
+        spans = sorted((f.start, f.end) for f in linter.lint(text).findings if f.rule == rule.id)
+        for replacement in rule.replacements:
+            fixed = text
+            for start, end in reversed(spans):
+                fixed = fixed[:start] + replacement + fixed[end:]
+            out.append((example, replacement, fixed))
+    return out
+
+
+def replacement_problems(rule: Rule) -> list[str]:
+    """A replacement after which the rule still fires on its own flag example does not fix it."""
+    linter = Linter(RulePack([rule]), cache_size=64)
+    return [f"replacement {replacement!r} on {example!r} still flags: {fixed!r}"
+            for example, replacement, fixed in replaced_examples(rule)
+            if any(f.rule == rule.id for f in linter.lint(fixed).findings)]

@@ -17,7 +17,7 @@ _NEGATION_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # A clause ends at these; a negation in an earlier clause does not reach the match.
-_CLAUSE_BREAK = re.compile(r"[,;:—–()]|\b(?:but|so|and then|because|if)\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,;:—–()]|\s-{1,2}\s|\b(?:but|so|and then|because|if)\b", re.IGNORECASE)
 _READER_CONTEXT = re.compile(
     r"\byou(?:['’]ve| have| had)?\s+(?:said|mentioned|told|wrote|asked|noted|flagged|shared|explained|"
     r"indicated|pointed out|brought up|raised)\b|\bas you (?:said|mentioned|put it|noted)\b|"
@@ -30,9 +30,20 @@ _READER_CONTEXT = re.compile(
     r"rate lock|trial with)\b|\b(?:other|current|old) (?:lender|vendor|provider|supplier|carrier|agency)\b|"
     # what the reader asked for or already decided
     r"\b(?:per your|as you (?:asked|requested)|like you asked|you (?:asked|requested|wanted to know)|"
-    r"(?:since|now that|because) you(?:'ve| have)?\s+(?:signed|approved|agreed|confirmed|booked|ordered|chose|decided|paid))\b",
+    r"(?:since|now that|because) you(?:'ve| have)?\s+(?:signed|approved|agreed|confirmed|booked|ordered|chose|decided|paid))\b|"
+    # what both sides already agreed: a recap, not a push
+    r"\bas (?:agreed|promised|requested)\b|\bas we agreed\b|\bwe agreed\b",
     re.IGNORECASE,
 )
+# The seller promising to deliver something by a date ("I'll have the order form to you by
+# Friday"): a next step the reader is owed, not a deadline set on the reader.
+_SELLER_DELIVERS = re.compile(
+    r"\b(?:I|we)(?:'ll| will| can| should)\s+(?:have|send|get|deliver|share|return|bring|email|forward|put)\b"
+    r"[^.?!]{0,60}?\b(?:to you|your way|over to|in your inbox|ready|back to you)\b|"
+    r"\byou(?:'ll| will)\s+(?:have|get|receive|see)\s+(?:it|the|our|a|an|my)\b",
+    re.IGNORECASE,
+)
+_READER_DECIDES = re.compile(r"\b(?:sign|signed|decide|decision|commit|approve|countersign)\b", re.IGNORECASE)
 _OPEN_QUOTES = "“\"‘«"
 _CLOSE_QUOTES = "”\"’»"
 
@@ -63,6 +74,14 @@ def reader_context(sentence: str) -> bool:
 # however many times it matches: a negation is a few words back, a quotation a few lines.
 NEGATION_WINDOW = 120
 QUOTE_WINDOW = 600
+DELIVERY_WINDOW = 120
+
+
+def seller_delivers(sentence: str, start: int, end: int) -> bool:
+    """The match dates something the seller delivers, and asks no decision of the reader."""
+    return (bool(_SELLER_DELIVERS.search(sentence, max(0, start - DELIVERY_WINDOW), end))
+            and not _READER_DECIDES.search(sentence, start, end))
+
 
 GUARDS: dict[str, Callable[[Sentence, int, int], bool]] = {
     # Each returns True when the match at [start, end) of the sentence must NOT flag.
@@ -70,6 +89,7 @@ GUARDS: dict[str, Callable[[Sentence, int, int], bool]] = {
     "quoted": lambda s, a, b: inside_quotes(s.text, a, b),
     "reader": lambda s, a, b: reader_context(s.text),
     "question": lambda s, a, b: is_question(s.text),
+    "delivery": lambda s, a, b: seller_delivers(s.text, a, b),
 }
 DEFAULT_GUARDS = ("negation", "quoted")
 
