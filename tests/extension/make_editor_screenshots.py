@@ -18,12 +18,12 @@ OUT = ROOT / "docs" / "screenshots"
 
 EDITOR_SHOTS = {"outlook-fr": "extension-outlook-fr.png", "ckeditor5": "extension-ckeditor5.png",
                 "tinymce-iframe": "extension-tinymce-iframe.png"}
-DRAFT = ["Hi Sam,", "Just checking in to see if you had a chance to look at the proposal.",
-         "I need to hit my quota this month, so sign today."]
+FLAGGED = "Just checking in to see if you had a chance to look."
+DRAFT = ["Hi Sam,", FLAGGED, "I need to hit my quota this month, so sign today."]
 
 
 def editor_shot(pw, server, editor, path):
-    """The editor with the draft typed in, its underlines, and the card open on "hit my quota"."""
+    """The editor with the draft typed in, its underlines, and the card open on the follow-up filler."""
     from test_editors_e2e import Editor
 
     b = Browser(pw, server, viewport=(1000, 560))
@@ -38,9 +38,9 @@ def editor_shot(pw, server, editor, path):
             if i:
                 page.keyboard.press("Enter")
             page.keyboard.type(line)
-        ed.frame.wait_for_function("() => [...CSS.highlights.values()].some(h => [...h].some(r => r.toString() === 'hit my quota'))",
-                                   timeout=15000)
-        x, y = ed.center("hit my quota")
+        ed.frame.wait_for_function("(t) => [...CSS.highlights.values()].some(h => [...h].some(r => r.toString() === t))",
+                                   arg=FLAGGED, timeout=15000)
+        x, y = ed.center(FLAGGED)
         page.mouse.move(x, y)
         page.wait_for_function("() => document.querySelector('twoway-card')?.dataset.open === 'true'")
         page.wait_for_timeout(300)

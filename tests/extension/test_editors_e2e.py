@@ -12,8 +12,8 @@ from editor_pages import EDITORS
 from ext_harness import HIGHLIGHTS_JS
 
 GREETING = "Hi Sam,"
-LINE = "I need to hit my quota this month, so sign today."
-FLAGGED = "hit my quota"
+LINE = "Just checking in to see if you had a chance to look. I need to hit my quota this month."
+FLAGGED = "Just checking in to see if you had a chance to look."   # a whole-sentence finding with a rewrite
 MODEL_EDITORS = {"ckeditor5", "quill"}      # apply an insertReplacementText beforeinput through their model
 
 

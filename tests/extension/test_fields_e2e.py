@@ -110,7 +110,7 @@ def test_plain_text_reply_quotes_and_signature_are_not_underlined(browser, serve
     page = browser.open(url, html)
     page.locator("#composebody").fill(PLAIN_REPLY)
     wait_answers(page)
-    wait_highlight(page, "Just checking in")
+    wait_highlight(page, "Just checking in to see if you had a chance to look.")
     # The server's email parser skips the "-- " signature and the quoted reply: nothing there is underlined.
     cut = PLAIN_REPLY.index("\n-- \n")
     found = page.evaluate("""() => { const out = [];
