@@ -46,7 +46,6 @@
   function replaceRange(el, range, text, hooks) {
     hooks = hooks || {};
     var doc = el.ownerDocument, win = viewOf(el);
-    var before = range.toString();
     select(el, range);
     var target = range.startContainer.nodeType === 1 ? range.startContainer : range.startContainer.parentElement;
     var event = replacementEvent(win, "beforeinput", range, text, true);
@@ -57,7 +56,7 @@
     var ok = false;
     try { ok = doc.execCommand("insertText", false, text); } catch (err) { ok = false; }
     if (!ok) return false;
-    if (hooks.after) hooks.after(el, text, before);
+    if (hooks.after) hooks.after(el, text);
     return true;
   }
 

@@ -2,7 +2,7 @@
  * The webmail hosts, read from the manifest (the one place they are listed: content_scripts
  * matches and host_permissions), so no script keeps its own copy.
  *
- *   globalThis.TwoWayHosts = { webmail: ["mail.google.com", ...], isWebmail(hostname) }
+ *   globalThis.TwoWayHosts = { webmail: [hostname, ...], isWebmail(hostname) }
  */
 (function (root) {
   "use strict";
