@@ -42,6 +42,9 @@ class Editor:
             self.origin = (0, 0)
         self.el = self.frame.locator(spec["editable"]).first
 
+    def html(self) -> str:
+        return self.el.evaluate("e => e.innerHTML")
+
     def text(self) -> str:
         return self.el.evaluate("e => e.innerText").replace("\u00a0", " ").strip("\n")
 
@@ -123,11 +126,14 @@ def test_editor_family(browser, server, name):
     # The first wording replaces exactly the span, through the editor's own path: editors with a
     # model take the insertReplacementText beforeinput, the others get the browser's insertText.
     replacement = issue["replacements"][0]
+    html_before = ed.html()
     ed.watch_inputs()
     page.keyboard.press("Enter")
     ed.frame.wait_for_function("([sel, r]) => document.querySelector(sel).innerText.includes(r)",
                                arg=[spec["editable"], replacement])
     assert ed.text() == before.replace(FLAGGED, replacement, 1)
+    # The rest of the editor's DOM is as it was: only the span's text changed.
+    assert ed.html() == html_before.replace(FLAGGED, replacement, 1)
     inputs = ed.inputs()
     if name in MODEL_EDITORS:
         assert inputs == [["beforeinput", "insertReplacementText", False, True]]
@@ -140,5 +146,6 @@ def test_editor_family(browser, server, name):
     ed.frame.wait_for_function("([sel, t]) => document.querySelector(sel).innerText.includes(t)",
                                arg=[spec["editable"], FLAGGED])
     assert ed.text() == before
+    assert ed.html() == html_before
     ed.wait_texts(want)
     assert page.errors == [], page.errors

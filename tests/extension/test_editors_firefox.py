@@ -99,6 +99,9 @@ class FirefoxEditor:
     def text(self):
         return self.js("return document.querySelector(arguments[0]).innerText", self.spec["editable"]).replace("\u00a0", " ").strip("\n")
 
+    def html(self):
+        return self.js("return document.querySelector(arguments[0]).innerHTML", self.spec["editable"])
+
     def underlined(self):
         return sorted(h["text"] for h in self.js("return (" + HIGHLIGHTS_JS + ")()"))
 
@@ -156,13 +159,16 @@ def test_editor_family_in_firefox(firefox, server, name):
                 what="focus in the card")
         assert ed.text() == before
         replacement = issue["replacements"][0]
+        html_before = ed.html()
         ActionChains(ff.driver).send_keys(Keys.ENTER).perform()
         ff.wait(lambda: replacement in ed.text(), what="the replacement")
         assert ed.text() == before.replace(FLAGGED, replacement, 1)
+        assert ed.html() == html_before.replace(FLAGGED, replacement, 1)
         ActionChains(ff.driver).key_down(Keys.CONTROL).send_keys("z").key_up(Keys.CONTROL).perform()
         ff.wait(lambda: FLAGGED in ed.text(), what="the undo")
         time.sleep(0.2)
         assert ed.text() == before
+        assert ed.html() == html_before
         ff.wait(lambda: ed.underlined() == want, what="underlines again after the undo")
     finally:
         ff.driver.close()
