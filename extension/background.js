@@ -1,23 +1,20 @@
 /*
- * The service worker: the only part of Two-Way that talks to the server.
- *
- * Messages from content scripts (chrome.runtime.sendMessage):
- *   {type: "lint", text, subject, grammar} -> {ok: true, data} | {ok: false, status, code, message}
- *   {type: "css"}                          -> {ok: true, css}   (twoway.css for closed shadow roots)
- *   {type: "options"}                      -> opens the options page
+ * The background (service worker in Chrome, event page in Firefox): the only part of Two-Way that
+ * talks to the server. Messages: lib/messages.js (TwoWayMessages) defines them for both sides.
  * It also registers the content scripts on the sites the rep turned on (options: "sites").
  */
-/* global TwoWaySettings, importScripts */
+/* global TwoWaySettings, TwoWayMessages, TwoWayConnection, importScripts */
 if (typeof TwoWaySettings === "undefined" && typeof importScripts === "function") {
-  importScripts("lib/settings.js");
+  importScripts("lib/settings.js", "lib/messages.js", "lib/connection.js");
 }
 
 const ext = globalThis.chrome || globalThis.browser;
-const CONTENT_JS = [
-  "lib/settings.js", "lib/render.js", "content/extract.js", "content/offsets.js", "content/highlight.js",
-  "content/card.js", "content/badge.js", "content/compose.js", "content/main.js",
-];
-const CONTENT_CSS = ["lib/twoway.css"];
+// The sites the rep turns on get the same scripts as the webmail hosts: the manifest's list (Firefox
+// gives its paths as full moz-extension:// URLs, registerContentScripts wants them relative).
+const WEBMAIL_SCRIPTS = ext.runtime.getManifest().content_scripts[0];
+const relative = (p) => p.replace(ext.runtime.getURL(""), "");
+const CONTENT_JS = WEBMAIL_SCRIPTS.js.map(relative);
+const CONTENT_CSS = (WEBMAIL_SCRIPTS.css || []).map(relative);
 const SITES_SCRIPT_ID = "twoway-sites";
 const REQUEST_TIMEOUT_MS = 15000;
 
@@ -46,24 +43,41 @@ async function lint(msg) {
       credentials: "omit",
     });
   } catch (err) {
-    return { ok: false, status: 0, code: "unreachable", message: "Two-Way server unreachable at " + settings.serverUrl + "; retrying." };
+    return unreached(settings.serverUrl);
   }
   let data = null;
   try { data = await resp.json(); } catch (err) { data = null; }
+  const e = (data && data.error) || {};
+  if (resp.status === 401) {
+    const code = settings.token ? "token_wrong" : "token_missing";
+    return TwoWayMessages.failure(401, code, TwoWayConnection.SHORT[code], TwoWayConnection.message(code, settings.serverUrl), true);
+  }
+  if (resp.status >= 500) {
+    return TwoWayMessages.failure(resp.status, e.code || "server_error", TwoWayConnection.SHORT.server_error,
+      TwoWayConnection.message("server_error", settings.serverUrl, { status: resp.status }), true);
+  }
+  // No Two-Way answer at this URL (a 404 page, another program): said as "not reached", so the
+  // content script keeps retrying, with a message saying what is wrong with the URL.
+  if (!data || (!resp.ok && !e.code) || resp.status === 404 || resp.status === 405) return unreached(settings.serverUrl);
   if (!resp.ok) {
-    const e = (data && data.error) || {};
-    return {
-      ok: false,
-      status: resp.status,
-      code: e.code || "http_" + resp.status,
-      message: resp.status === 401 ? "The server needs an API token (set it in the options)." :
-        (e.message || "The server answered " + resp.status + "."),
-    };
+    // A 4xx about this text (too long, bad input): the same text will not do better; an edit will.
+    return TwoWayMessages.failure(resp.status, e.code, "not linted", e.message || "The server answered " + resp.status + ".",
+      resp.status === 408 || resp.status === 429);
   }
   if (!data || !Array.isArray(data.issues)) {
-    return { ok: false, status: resp.status, code: "bad_response", message: "The server's answer was not a lint result." };
+    return TwoWayMessages.failure(resp.status, "bad_response", "server error", "The server's answer was not a lint result; retrying.", true);
   }
   return { ok: true, data };
+}
+
+async function unreached(serverUrl) {
+  const found = await TwoWayConnection.explainUnreached(serverUrl);
+  const outcome = found.outcome === "ok" ? "unreachable" : found.outcome;   // it came back meanwhile: retry
+  return TwoWayMessages.failure(0, outcome, TwoWayConnection.SHORT[outcome], TwoWayConnection.message(outcome, serverUrl, found), true);
+}
+
+async function testConnection(msg) {
+  return { ok: true, ...(await TwoWayConnection.diagnose(msg.serverUrl, String(msg.token || "").trim())) };
 }
 
 async function css() {
@@ -93,15 +107,17 @@ async function syncSiteScripts() {
   }
 }
 
+const HANDLERS = {
+  [TwoWayMessages.LINT]: lint,
+  [TwoWayMessages.CSS]: css,
+  [TwoWayMessages.OPEN_OPTIONS]: () => ext.runtime.openOptionsPage().then(() => ({ ok: true })),
+  [TwoWayMessages.TEST_CONNECTION]: testConnection,
+};
+
 ext.runtime.onMessage.addListener((msg, sender, sendResponse) => {
-  if (!msg || typeof msg !== "object") return false;
-  let work = null;
-  if (msg.type === "lint") work = lint(msg);
-  else if (msg.type === "css") work = css();
-  else if (msg.type === "options") work = ext.runtime.openOptionsPage().then(() => ({ ok: true }));
-  else if (msg.type === "syncSites") work = syncSiteScripts().then(() => ({ ok: true }));
-  if (!work) return false;
-  work.then(sendResponse, (err) => sendResponse({ ok: false, status: 0, code: "internal", message: String(err && err.message || err) }));
+  const handler = msg && typeof msg === "object" && Object.prototype.hasOwnProperty.call(HANDLERS, msg.type) ? HANDLERS[msg.type] : null;
+  if (!handler) return false;
+  handler(msg).then(sendResponse, (err) => sendResponse(TwoWayMessages.failure(0, "internal", "error", String(err && err.message || err), true)));
   return true;
 });
 

@@ -22,7 +22,8 @@ def test_lint_answers_issues_stats_and_grammar_state(client):
     body = r.get_json()
     rules = [i["rule"] for i in body["issues"]]
     assert rules == ["self_focus.filler-follow-up", "self_focus.quota-talk", "pressure.fake-deadline"]
-    assert [i["text"] for i in body["issues"]] == ["Just checking in", "My VP wants", "sign by Friday"]
+    # the deadline rule underlines its whole sentence (its replacement is a whole sentence)
+    assert [i["text"] for i in body["issues"]] == ["Just checking in", "My VP wants", "My VP wants this closed, so sign by Friday."]
     for issue in body["issues"]:
         assert set(issue) >= {"rule", "category", "severity", "message", "why", "replacements", "start", "end",
                               "text", "field"}

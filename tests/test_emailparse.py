@@ -53,8 +53,11 @@ def test_list_items_are_sentences_of_their_own_kind():
     text = "Next steps:\n- You send the schema by Friday\n- We share the pilot plan\n\nThanks,\nMia"
     email = parse_email(text)
     assert [(s.kind, s.text) for s in email.sentences] == [
-        ("body", "Next steps:"), ("list_item", "- You send the schema by Friday"),
-        ("list_item", "- We share the pilot plan")]
+        ("body", "Next steps:"), ("list_item", "You send the schema by Friday"),
+        ("list_item", "We share the pilot plan")]
+    # the item's block keeps its marker; its sentence (what a finding can span) does not
+    assert [text[b.start:b.end] for b in email.blocks if b.kind == "list_item"] == [
+        "- You send the schema by Friday", "- We share the pilot plan"]
 
 
 @pytest.mark.parametrize("quote", [

@@ -88,7 +88,7 @@ RULES_WITH_REPLACEMENTS = [r for r in PACK.rules if r.replacements]
 
 
 def test_some_rules_offer_one_click_replacements():
-    assert {r.id for r in RULES_WITH_REPLACEMENTS} >= {"pressure.break-up", "self_focus.filler-follow-up"}
+    assert {r.id for r in RULES_WITH_REPLACEMENTS} >= {"pressure.break-up", "pressure.guilt-trip", "pressure.ultimatum"}
 
 
 @pytest.mark.parametrize("rule", RULES_WITH_REPLACEMENTS, ids=[r.id for r in RULES_WITH_REPLACEMENTS])

@@ -1,10 +1,12 @@
 /*
  * The badge at a compose box: alignment score + number of findings; click for the numbers panel.
  *
- *   new TwoWayBadge(editorEl, {onOpenOptions}) -> .update({state, score, count, message, stats, issues})
- *                                                  .position() ; .destroy()
+ *   new TwoWayBadge(editorEl) -> .update({state, score, count, message, stats, issues})
+ *                                .position() ; .destroy()
  * state: "idle" | "busy" | "ok" | "error" | "off". The host element carries data-state, data-score,
- * data-count and title (for tests and screen readers); the panel is TwoWayRender.buildStatsPanel.
+ * data-count and title (for tests and screen readers); the panel is TwoWayRender.buildStatsPanel
+ * (or the error) and an "Options" button that opens the options page (TwoWayMessages.OPEN_OPTIONS).
+ * Placed at the bottom right of the visible compose body, never over the page's own controls.
  */
 (function (root) {
   "use strict";
@@ -42,6 +44,9 @@
   }
 
   TwoWayBadge.prototype.update = function (info) {
+    // A retry after an error is not news: the error stays up until an answer replaces it (else the
+    // badge would flicker between "reading" and the error on every retry).
+    if (info.state === "busy" && this.last.state === "error") return;
     this.last = info;
     var state = info.state || "idle";
     var h = this.host;
@@ -84,6 +89,23 @@
     } else {
       this.panel.appendChild(root.TwoWayRender.buildStatsPanel(info.stats || {}, { issues: info.issues || [] }));
     }
+    this.panel.appendChild(this.optionsButton());
+  };
+
+  TwoWayBadge.prototype.optionsButton = function () {
+    var row = document.createElement("div");
+    row.className = "tw-badge-actions";
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "tw-badge-options";
+    b.textContent = "Two-Way options";
+    b.addEventListener("mousedown", function (ev) { ev.preventDefault(); });
+    b.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      root.TwoWayMessages.send({ type: root.TwoWayMessages.OPEN_OPTIONS });
+    });
+    row.appendChild(b);
+    return row;
   };
 
   TwoWayBadge.prototype.toggle = function (force) {
@@ -95,20 +117,70 @@
     this.position();
   };
 
+  // The part of the anchor that is on screen: clipped by every scrolling/clipping ancestor
+  // (Gmail's body grows inside a scroller, so its own bottom can lie under the Send row).
+  function visibleRect(el) {
+    var r = el.getBoundingClientRect();
+    var box = { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+    for (var a = el.parentElement; a && a !== document.body && a !== document.documentElement; a = a.parentElement) {
+      var cs = getComputedStyle(a);
+      if (cs.overflowX === "visible" && cs.overflowY === "visible") continue;
+      var c = a.getBoundingClientRect();
+      box.left = Math.max(box.left, c.left);
+      box.top = Math.max(box.top, c.top);
+      box.right = Math.min(box.right, c.right);
+      box.bottom = Math.min(box.bottom, c.bottom);
+    }
+    box.right = Math.min(box.right, document.documentElement.clientWidth || window.innerWidth);
+    box.bottom = Math.min(box.bottom, document.documentElement.clientHeight || window.innerHeight);
+    return box;
+  }
+
+  var CONTROLS = "button, [role=button], [role=toolbar], a[href], input, select, [role=menuitem], [role=tab]";
+
+  // The page's own control (the webmail's Send row, a footer button) under this rectangle, if any.
+  function controlUnder(host, anchor, left, top, w, h) {
+    var xs = [left + 2, left + w / 2, left + w - 2], ys = [top + 2, top + h / 2, top + h - 2];
+    for (var i = 0; i < xs.length; i++) {
+      for (var j = 0; j < ys.length; j++) {
+        var stack = document.elementsFromPoint(xs[i], ys[j]);
+        for (var k = 0; k < stack.length; k++) {
+          var e = stack[k];
+          if (e === host || anchor.contains(e)) continue;
+          var control = e.closest && e.closest(CONTROLS);
+          if (control && !control.contains(anchor)) return control;
+        }
+      }
+    }
+    return null;
+  }
+
+  // The button at the bottom right of the visible compose body, moved up above any control of the
+  // page it would cover; the open panel above it, or below it when there is no room above.
   TwoWayBadge.prototype.position = function () {
-    var r = this.anchor.getBoundingClientRect();
     var st = this.host.style;
-    if (!this.anchor.isConnected || (!r.width && !r.height)) { st.display = "none"; return; }
+    if (!this.anchor.isConnected) { st.display = "none"; return; }
+    var box = visibleRect(this.anchor);
+    if (box.right - box.left < 1 || box.bottom - box.top < 1) { st.display = "none"; return; }
     st.display = "block";
     st.left = "0px";
     st.top = "0px";
-    var vw = document.documentElement.clientWidth || window.innerWidth;
-    var vh = document.documentElement.clientHeight || window.innerHeight;
-    var w = this.host.offsetWidth || 60, h = this.host.offsetHeight || 26;
-    var bottom = Math.min(r.bottom, vh) - 6;
-    var right = Math.min(r.right, vw) - 6;
-    st.left = Math.max(0, Math.round(right - w)) + "px";
-    st.top = Math.max(0, Math.round(bottom - h)) + "px";
+    var bw = this.button.offsetWidth || 60, bh = this.button.offsetHeight || 26;
+    var hw = this.host.offsetWidth || bw, hh = this.host.offsetHeight || bh;
+    var right = Math.round(box.right - 6);
+    var top = Math.round(box.bottom - 6 - bh);
+    for (var tries = 0; tries < 4; tries++) {
+      var control = controlUnder(this.host, this.anchor, right - bw, top, bw, bh);
+      if (!control) break;
+      top = Math.round(control.getBoundingClientRect().top - 4 - bh);
+    }
+    top = Math.max(0, top);
+    var panel = hh - bh;            // the open panel and the gap, 0 when closed
+    var below = panel > 0 && top - panel < 0;
+    this.wrap.style.flexDirection = below ? "column-reverse" : "column";
+    this.host.dataset.panelSide = panel > 0 ? (below ? "below" : "above") : "";
+    st.left = Math.max(0, right - hw) + "px";
+    st.top = (below ? top : top - panel) + "px";
   };
 
   TwoWayBadge.prototype.destroy = function () { this.host.remove(); };

@@ -7,7 +7,8 @@
  *   globalThis.TwoWayRender = {
  *     CATEGORIES: { pressure|self_focus|grammar|spelling|style: {label, short, hint} },
  *     TARGETS:    { words:[50,125], reading_grade:[3,5], questions:[1,3], you_ratio:[1,null] }
- *                 (stats.targets from the server, as [min,max] or {min,max}, take precedence),
+ *                 only for an answer without stats.targets: the numbers are judged against the
+ *                 answer's own targets ({min,max} or [min,max]; the server derives them from its pack),
  *     buildCard(issue, {onApply(replacement), onIgnore(), onMute(), onClose()}) -> HTMLElement
  *         .tw-card: category label, message, why, advice, replacements as buttons, and
  *         "Ignore here" / "Mute this rule" / close buttons when the matching handler is given.
@@ -43,7 +44,7 @@
     style: { label: "Style", short: "style", hint: "Reads harder than it needs to." },
   };
 
-  // [min, max] (null = unbounded). The server may send its own in stats.targets.
+  // [min, max] (null = unbounded). Only for an answer that carries no stats.targets (an older server).
   var TARGETS = {
     words: [50, 125],
     reading_grade: [3, 5],
@@ -172,8 +173,9 @@
   function buildStatsPanel(stats, options) {
     stats = stats || {};
     options = options || {};
-    var targets = Object.assign({}, TARGETS, stats.targets || {});
-    Object.keys(targets).forEach(function (k) { targets[k] = normTarget(targets[k]); });
+    var given = stats.targets && typeof stats.targets === "object" && Object.keys(stats.targets).length ? stats.targets : TARGETS;
+    var targets = {};
+    Object.keys(given).forEach(function (k) { targets[k] = normTarget(given[k]); });
     var youI = fmt(stats.you_ratio, 2);
     if (typeof stats.reader_pronouns === "number" && typeof stats.seller_pronouns === "number") {
       youI = stats.reader_pronouns + " / " + stats.seller_pronouns;

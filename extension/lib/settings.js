@@ -6,6 +6,9 @@
  *     load() -> Promise<settings>          (chrome.storage.local merged over DEFAULTS)
  *     save(partial) -> Promise
  *     sitePattern(origin) -> match pattern ("https://crm.example.com/*") or null
+ *     normalizeServerUrl(raw) -> {url} | {error}
+ *         "localhost:8765" -> "http://localhost:8765" (loopback gets http, other hosts https);
+ *         a trailing "/api", "/api/v1", "/api/v1/lint" and slashes stripped; query and hash dropped.
  *   }
  * Kept in chrome.storage.local: serverUrl, token, categories{name: bool}, sites[origin], muted[rule].
  */
@@ -28,12 +31,35 @@
     "https://outlook.live.com/*",
   ];
 
+  var API_SUFFIX = /\/api(?:\/v1(?:\/(?:lint|rules|openapi\.json))?)?$/i;
+
+  function isLoopbackHost(host) {
+    host = String(host || "").toLowerCase().replace(/^\[|\]$/g, "");
+    return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+  }
+
+  function normalizeServerUrl(raw) {
+    var s = String(raw === undefined || raw === null ? "" : raw).trim();
+    if (!s) return { url: DEFAULTS.serverUrl };
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) {
+      s = s.replace(/^\/+/, "");
+      var host = s.split(/[/?#]/)[0].replace(/:\d*$/, "");
+      s = (isLoopbackHost(host) ? "http://" : "https://") + s;
+    }
+    var u;
+    try { u = new URL(s); } catch (err) { return { error: "\u201c" + String(raw).trim() + "\u201d is not a web address." }; }
+    if (u.protocol !== "http:" && u.protocol !== "https:") return { error: "The server URL must start with http:// or https://." };
+    if (u.username || u.password) return { error: "Put the API token in the token field, not in the URL." };
+    var path = u.pathname.replace(/\/+$/, "").replace(API_SUFFIX, "").replace(/\/+$/, "");
+    return { url: u.origin + path };
+  }
+
   function clone(v) { return JSON.parse(JSON.stringify(v)); }
 
   function normalize(stored) {
     var s = clone(DEFAULTS);
     stored = stored || {};
-    if (typeof stored.serverUrl === "string" && stored.serverUrl.trim()) s.serverUrl = stored.serverUrl.trim().replace(/\/+$/, "");
+    if (typeof stored.serverUrl === "string") s.serverUrl = normalizeServerUrl(stored.serverUrl).url || s.serverUrl;
     if (typeof stored.token === "string") s.token = stored.token.trim();
     if (stored.categories && typeof stored.categories === "object") {
       Object.keys(s.categories).forEach(function (k) {
@@ -72,5 +98,5 @@
   }
 
   root.TwoWaySettings = { DEFAULTS: DEFAULTS, WEBMAIL_MATCHES: WEBMAIL_MATCHES, normalize: normalize,
-    load: load, save: save, sitePattern: sitePattern };
+    load: load, save: save, sitePattern: sitePattern, normalizeServerUrl: normalizeServerUrl };
 })(typeof globalThis !== "undefined" ? globalThis : this);

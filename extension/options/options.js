@@ -1,5 +1,5 @@
 /* The options page: server URL + token, categories, sites turned on, muted rules (undo). */
-/* global TwoWaySettings, TwoWayRender */
+/* global TwoWaySettings, TwoWayRender, TwoWayMessages */
 (function () {
   "use strict";
   const ext = globalThis.chrome || globalThis.browser;
@@ -42,6 +42,12 @@
       const hint = document.createElement("span");
       hint.className = "hint";
       hint.textContent = TwoWayRender.CATEGORIES[key].hint;
+      // Live: saved on each change, and every open compose box redraws (storage.onChanged).
+      cb.addEventListener("change", async () => {
+        current.categories = { ...current.categories, [key]: cb.checked };
+        await TwoWaySettings.save({ categories: current.categories });
+        status((cb.checked ? "Showing " : "Hiding ") + TwoWayRender.CATEGORIES[key].label.toLowerCase() + ".");
+      });
       label.append(cb, sample, hint);
       box.append(label);
     });
@@ -92,21 +98,42 @@
     status("Turned on for " + origin + ".");
   });
 
+  // The URL as typed, normalised and shown back; null (and a message) when it is not usable.
+  async function serverFromForm() {
+    const norm = TwoWaySettings.normalizeServerUrl($("serverUrl").value);
+    if (norm.error) { showConnection("invalid", norm.error); return null; }
+    $("serverUrl").value = norm.url;
+    const pattern = originPattern(norm.url);
+    if (!(await requestOrigins([pattern]))) { showConnection("permission", "Permission to reach " + norm.url + " was not given."); return null; }
+    return norm.url;
+  }
+
+  function showConnection(outcome, text) {
+    $("connection").dataset.outcome = outcome;
+    $("connection").textContent = text;
+  }
+
+  async function testConnection(serverUrl) {
+    showConnection("testing", "Testing " + serverUrl + "\u2026");
+    const answer = await TwoWayMessages.send({ type: TwoWayMessages.TEST_CONNECTION, serverUrl, token: $("token").value.trim() });
+    if (answer.ok) showConnection(answer.outcome, answer.message);
+    else showConnection("error", answer.message);
+  }
+
+  $("test").addEventListener("click", async () => {
+    const serverUrl = await serverFromForm();
+    if (serverUrl) await testConnection(serverUrl);
+  });
+
   $("form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    const serverUrl = $("serverUrl").value.trim().replace(/\/+$/, "") || TwoWaySettings.DEFAULTS.serverUrl;
-    const pattern = originPattern(serverUrl);
-    if (!pattern) { status("The server URL is not valid."); return; }
-    if (!(await requestOrigins([pattern]))) { status("Permission to reach " + serverUrl + " was not given."); return; }
-    const categories = {};
-    document.querySelectorAll("#categories input[type=checkbox]").forEach((cb) => {
-      categories[cb.dataset.category] = cb.checked;
-    });
+    const serverUrl = await serverFromForm();
+    if (!serverUrl) return;
     current.serverUrl = serverUrl;
     current.token = $("token").value.trim();
-    current.categories = categories;
-    await TwoWaySettings.save({ serverUrl, token: current.token, categories });
+    await TwoWaySettings.save({ serverUrl, token: current.token });
     status("Saved.");
+    await testConnection(serverUrl);
   });
 
   TwoWaySettings.load().then((s) => {

@@ -22,7 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     lint = sub.add_parser("lint", help="lint email drafts (files, or - for standard input)")
     lint.add_argument("files", nargs="*", default=["-"], metavar="FILE")
-    lint.add_argument("--format", choices=("text", "json"), default="text")
+    lint.add_argument("--format", choices=("text", "json", "sarif"), default="text",
+                      help="sarif: SARIF 2.1.0 for code-scanning tools (findings on the file's lines)")
     lint.add_argument("--subject", default="", help="subject line to lint with a single input")
     lint.add_argument("--grammar", action="store_true", help="also ask LanguageTool (TWOWAY_LANGUAGETOOL)")
     lint.add_argument("--rules-dir", help="a team rule pack that extends the bundled one")
@@ -38,6 +39,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check-rules", help="validate a rule pack and run every rule's examples")
     check.add_argument("dir", nargs="?", help="a team pack directory (default: the bundled pack)")
+
+    audit = sub.add_parser("audit", help="audit a team's sent mail or templates: report.html and results.csv")
+    audit.add_argument("sources", nargs="+", metavar="SOURCE",
+                       help="an mbox, a folder of .eml files, a CRM CSV export or a JSON lines file")
+    audit.add_argument("--out", required=True, metavar="DIR", help="where report.html and results.csv go")
+    audit.add_argument("--columns", default="", metavar="FIELD=COLUMN,...",
+                       help="CSV columns for body, subject, sender, date (e.g. body=Notes,sender=Owner)")
+    audit.add_argument("--workers", type=int, help="local processes (default: all cores)")
+    audit.add_argument("--scheduler", metavar="tcp://HOST:8786", help="run on this Dask cluster instead")
+    audit.add_argument("--grammar", metavar="URL", help="also check grammar on this LanguageTool (off by default)")
+    audit.add_argument("--anonymize", action="store_true",
+                       help="pseudonyms for senders (keyed by TWOWAY_AUDIT_KEY when set, so they are stable)")
+    audit.add_argument("--rules-dir", help="a team rule pack that extends the bundled one")
+    audit.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    rule_docs = sub.add_parser("rule-docs", help="write one page per rule and an index (docs/rules/)")
+    rule_docs.add_argument("--out", default="docs/rules", help="the directory to write (default: docs/rules)")
+    rule_docs.add_argument("--rules-dir", help="a team rule pack that extends the bundled one")
 
     evaluate = sub.add_parser(
         "evaluate", help="precision and recall on labelled sentences (JSON lines) or real emails (a directory "
@@ -92,7 +111,12 @@ def cmd_lint(args) -> int:
         results = [(name, checker.check(text, args.subject, grammar=args.grammar)) for name, text in inputs]
     finally:
         checker.close()
-    if args.format == "json":
+    if args.format == "sarif":
+        from .sarif import sarif_log
+
+        json.dump(sarif_log(results, checker.pack), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif args.format == "json":
         payload = [dict(serialize_report(report), file=name) for name, report in results]
         json.dump(payload[0] if len(payload) == 1 else payload, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -171,6 +195,41 @@ def cmd_check_rules(args) -> int:
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
+def cmd_audit(args) -> int:
+    from .audit import AuditOptions, audit
+    from .audit.checking import Settings
+    from .audit.sources import SourceError
+
+    try:
+        columns = dict(pair.split("=", 1) for pair in args.columns.split(",") if pair.strip())
+    except ValueError:
+        print("twoway: --columns takes FIELD=COLUMN pairs separated by commas", file=sys.stderr)
+        return EXIT_USAGE
+    unknown = set(columns) - {"body", "subject", "sender", "date"}
+    if unknown:
+        print(f"twoway: --columns: unknown field(s) {', '.join(sorted(unknown))} "
+              "(body, subject, sender, date)", file=sys.stderr)
+        return EXIT_USAGE
+    options = AuditOptions(columns=columns, workers=args.workers, scheduler=args.scheduler,
+                           settings=Settings(rules_dir=args.rules_dir, grammar_url=args.grammar),
+                           anonymize=args.anonymize, progress=False if args.no_progress else None)
+    try:
+        result = audit(args.sources, args.out, options)
+    except (SourceError, ConnectionError) as exc:
+        print(f"twoway: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        report = Path(args.out) / "report.html"
+        print(f"twoway: stopped; partial report in {report}" if report.exists() else "twoway: stopped",
+              file=sys.stderr)
+        return 130
+    agg = result.aggregate
+    print(f"{agg.read} emails read, {agg.audited} audited, {agg.duplicates} template repeats, "
+          f"{agg.malformed} could not be audited; report: {result.report}; table: {result.table}"
+          + (f", {result.parquet}" if result.parquet else ""))
+    return EXIT_OK
+
+
 def cmd_evaluate(args) -> int:
     from .config import BUNDLED_RULES_DIR
     from .evaluate import REALWORLD_DIR, is_realworld_dir, read_jsonl
@@ -226,8 +285,26 @@ def _evaluate_realworld(directory: str, args) -> int:
     return EXIT_OK
 
 
+def cmd_rule_docs(args) -> int:
+    from .api import serialize_report
+    from .evaluate import REALWORLD_DIR, is_realworld_dir, realworld_scores
+    from .ruledocs import write_rule_docs
+
+    checker = _checker(args.rules_dir)
+    try:
+        tallies = None
+        if is_realworld_dir(REALWORLD_DIR):  # measured precision per rule, when the dev set is here
+            tallies = realworld_scores(lambda text: serialize_report(checker.check(text, grammar=False)),
+                                       REALWORLD_DIR)["rules"]
+        written = write_rule_docs(checker.pack, args.out, tallies)
+    finally:
+        checker.close()
+    print(f"wrote {len(written)} pages to {args.out}" + ("" if tallies is not None else " (no dev set: unmeasured)"))
+    return EXIT_OK
+
+
 COMMANDS = {"lint": cmd_lint, "serve": cmd_serve, "rules": cmd_rules, "check-rules": cmd_check_rules,
-            "evaluate": cmd_evaluate}
+            "evaluate": cmd_evaluate, "audit": cmd_audit, "rule-docs": cmd_rule_docs}
 
 if __name__ == "__main__":
     sys.exit(main())

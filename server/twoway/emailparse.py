@@ -252,8 +252,12 @@ def parse_email(text: str) -> ParsedEmail:
     for block in blocks:
         if block.kind not in LINTED_KINDS:
             continue
-        for s in split_sentences(text[block.start:block.end]):
-            sentences.append(Sentence(block.start + s.start, block.start + s.end, s.text, block.kind))
+        start = block.start
+        if block.kind == "list_item":  # the item's words, not its marker ("1. ", "- "): a span never covers it
+            marker = LIST_ITEM.match(text, start, block.end)
+            start = marker.end() if marker else start
+        for s in split_sentences(text[start:block.end]):
+            sentences.append(Sentence(start + s.start, start + s.end, s.text, block.kind))
     return ParsedEmail(text, tuple(blocks), tuple(sentences), tuple(find_fields(text)))
 
 

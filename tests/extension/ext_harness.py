@@ -152,12 +152,6 @@ class Browser:
         self.set_settings(sites=[origin])
         self.sw.evaluate("""async () => { for (let i = 0; i < 50; i++) {
             if ((await chrome.scripting.getRegisteredContentScripts()).length) return; await new Promise(r => setTimeout(r, 100)); } }""")
-        # Until background.js registers the manifest's own script list (it keeps a copy), bring the
-        # registration in line with the manifest, as the webmail hosts get it.
-        self.sw.evaluate("""async () => { const want = chrome.runtime.getManifest().content_scripts[0].js;
-            const [reg] = await chrome.scripting.getRegisteredContentScripts();
-            if (reg && JSON.stringify(reg.js) !== JSON.stringify(want))
-              await chrome.scripting.updateContentScripts([{ id: reg.id, js: want }]); }""")
 
     def _service_worker(self):
         if not self.ctx.service_workers:

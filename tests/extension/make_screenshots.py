@@ -1,5 +1,7 @@
 """Screenshots for the README (docs/screenshots/extension-*.png): a Gmail-like compose with
-underlines, an open card, and the numbers panel. Run: .venv/bin/python tests/extension/make_screenshots.py
+underlines, an open card, and the numbers panel (Chromium); the same compose in Firefox ESR with a
+card open; the options page after "Test connection".
+Run: .venv/bin/python tests/extension/make_screenshots.py [chromium] [firefox] [options]   (default: all)
 """
 from __future__ import annotations
 
@@ -36,39 +38,83 @@ BODY = """<div class="side"><b>Gmail</b><p>Inbox</p><p>Starred</p><p>Sent</p></d
 <div class="bar"><span class="send">Send</span></div></div>"""
 
 
-def main():
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+def chromium(server):
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as pw:
+        b = Browser(pw, server, viewport=(1000, 620))
+        try:
+            page = b.open(GMAIL_URL, page_html(BODY, "Gmail", head=STYLE))
+            page.locator('input[name="subjectbox"]').fill("Quick question")
+            wait_answers(page)
+            wait_highlight(page, "hit my quota")
+            page.mouse.move(5, 5)
+            page.screenshot(path=str(OUT / "extension-compose.png"))
+            pos = range_center(page, "hit my quota")
+            page.mouse.move(pos["x"], pos["y"])
+            page.wait_for_function("() => document.querySelector('twoway-card')?.dataset.open === 'true'")
+            page.wait_for_timeout(200)
+            page.screenshot(path=str(OUT / "extension-card.png"))
+            page.mouse.move(5, 5)
+            page.wait_for_function("() => document.querySelector('twoway-card')?.dataset.open !== 'true'")
+            page.locator("twoway-badge").click()
+            page.wait_for_timeout(200)
+            page.screenshot(path=str(OUT / "extension-stats.png"))
+        finally:
+            b.close()
+    return ["extension-compose.png", "extension-card.png", "extension-stats.png"]
+
+
+def firefox(server):
+    """The Gmail-like compose on a site the rep turned on, in Firefox ESR, the card open."""
+    from ff_harness import FirefoxBrowser
+
+    b = FirefoxBrowser(server, width=1000, height=706)   # a 620-px-high page, as in Chromium
+    try:
+        b.open("/mail/compose", page_html(BODY, "Gmail", head=STYLE))
+        b.wait(lambda: b.js("const e = document.querySelector('twoway-badge'); return e && e.dataset.state === 'ok'"))
+        pos = b.wait(lambda: b.js("""for (const [n, h] of CSS.highlights) { if (!n.startsWith('twoway-')) continue;
+          for (const r of h) if (r.toString() === 'hit my quota') { const q = r.getClientRects()[0];
+            return {x: q.left + q.width / 2, y: q.top + q.height / 2}; } } return null;"""))
+        b.click_at(pos["x"], pos["y"])
+        b.wait(lambda: b.js("return document.querySelector('twoway-card')?.dataset.open === 'true'"))
+        b.driver.execute_script("return new Promise(r => setTimeout(r, 300))")
+        b.screenshot(str(OUT / "extension-firefox.png"))
+    finally:
+        b.close()
+    return ["extension-firefox.png"]
+
+
+def options(server):
+    """The options page after "Test connection" on a URL typed without its scheme."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = Browser(pw, server, viewport=(800, 760))
+        try:
+            page = b.ctx.new_page()
+            page.goto(f"chrome-extension://{b.extension_id}/options/options.html")
+            page.fill("#serverUrl", f"127.0.0.1:{server.port}/api")
+            page.click("#test")
+            page.wait_for_function("() => document.getElementById('connection').dataset.outcome === 'ok'")
+            page.screenshot(path=str(OUT / "extension-options.png"))
+        finally:
+            b.close()
+    return ["extension-options.png"]
+
+
+def main(argv):
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     OUT.mkdir(parents=True, exist_ok=True)
+    wanted = argv or ["chromium", "firefox", "options"]
     server = ServerHandle().start()
     try:
-        with sync_playwright() as pw:
-            b = Browser(pw, server, viewport=(1000, 620))
-            try:
-                page = b.open(GMAIL_URL, page_html(BODY, "Gmail", head=STYLE))
-                page.locator('input[name="subjectbox"]').fill("Quick question")
-                wait_answers(page)
-                wait_highlight(page, "hit my quota")
-                page.mouse.move(5, 5)
-                page.screenshot(path=str(OUT / "extension-compose.png"))
-                pos = range_center(page, "hit my quota")
-                page.mouse.move(pos["x"], pos["y"])
-                page.wait_for_function("() => document.querySelector('twoway-card')?.dataset.open === 'true'")
-                page.wait_for_timeout(200)
-                page.screenshot(path=str(OUT / "extension-card.png"))
-                page.mouse.move(5, 5)
-                page.wait_for_function("() => document.querySelector('twoway-card')?.dataset.open !== 'true'")
-                page.locator("twoway-badge").click()
-                page.wait_for_timeout(200)
-                page.screenshot(path=str(OUT / "extension-stats.png"))
-            finally:
-                b.close()
+        for name in wanted:
+            for shot in {"chromium": chromium, "firefox": firefox, "options": options}[name](server):
+                print(OUT / shot)
     finally:
         server.stop()
-    for name in ("extension-compose.png", "extension-card.png", "extension-stats.png"):
-        print(OUT / name)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -11,8 +11,7 @@ from ext_harness import (GMAIL_URL, OUTLOOK_URL, SITE_URL, Browser, ServerHandle
                       gmail_reply_fragment, highlighted_texts, highlights, owa_fragment, page_html, range_center,
                       wait_answers, wait_highlight, wait_texts)
 
-FILLER = "Just checking in to see if you had a chance to look."   # flagged as a whole sentence, with a rewrite
-ONE_WAY = FILLER + " I need to hit my quota this month."           # "hit my quota": advice only, no wording
+ONE_WAY = "Just checking in to see if you had a chance to look. I need to hit my quota this month."
 PRESSURE = "This price expires Friday, so sign today."
 GMAIL_BODY = '[g_editable="true"]'
 
@@ -91,7 +90,7 @@ def test_outlook_compose_skips_signature_and_quoted_reply(browser, server, lang)
     """Found by role and structure in any UI language; the subject line too."""
     page = browser.open(OUTLOOK_URL, _owa_page(lang))
     want = expected_spans(server, "Hi Sam,\n\nJust checking in to see if you had a chance to look.")
-    assert FILLER in want
+    assert "Just checking in" in want
     wait_texts(page, want)
     assert page.evaluate("() => document.querySelectorAll('twoway-badge').length") == 1
     # Typing at the end of the rep's text lints it too; the signature's pressure stays unflagged.
@@ -146,16 +145,18 @@ def test_extension_never_changes_the_editor(browser, server):
 
 
 def test_apply_a_replacement_then_undo(browser, server):
+    # A replacement replaces exactly the flagged span; the deadline rule's span is its sentence.
+    text = ONE_WAY + " " + PRESSURE
     page = browser.open(GMAIL_URL, page_html(gmail_dialog_fragment(), "Gmail"))
     ed = page.locator(GMAIL_BODY)
     ed.click()
-    page.keyboard.type(ONE_WAY)
-    wait_highlight(page, FILLER)
-    issue = next(i for i in requests.post(server.url + "/api/v1/lint", json={"text": ONE_WAY, "grammar": False}).json()["issues"]
-                 if i["text"] == FILLER)
+    page.keyboard.type(text)
+    wait_highlight(page, PRESSURE)
+    issue = next(i for i in requests.post(server.url + "/api/v1/lint", json={"text": text, "grammar": False}).json()["issues"]
+                 if i["text"] == PRESSURE)
     replacement = issue["replacements"][0]
     before = editor_text(page)
-    pos = range_center(page, FILLER)
+    pos = range_center(page, PRESSURE)
     page.mouse.click(pos["x"], pos["y"])                       # caret into the underline, card opens
     page.wait_for_function("() => document.querySelector('twoway-card')?.dataset.rule")
     assert page.evaluate("() => document.querySelector('twoway-card').dataset.rule") == issue["rule"]
@@ -169,13 +170,13 @@ def test_apply_a_replacement_then_undo(browser, server):
     page.keyboard.press("Enter")                               # the first replacement
     page.wait_for_function("(r) => document.querySelector('[g_editable=\"true\"]').innerText.includes(r)", arg=replacement)
     after = editor_text(page)
-    assert FILLER not in after
-    assert after == before.replace(FILLER, replacement)
-    assert FILLER not in highlighted_texts(page)
+    assert PRESSURE not in after
+    assert after == before.replace(PRESSURE, replacement)
+    assert PRESSURE not in highlighted_texts(page)
     page.keyboard.press("Control+z")
-    page.wait_for_function("(t) => document.querySelector('[g_editable=\"true\"]').innerText.includes(t)", arg=FILLER)
+    page.wait_for_function("(t) => document.querySelector('[g_editable=\"true\"]').innerText.includes(t)", arg=PRESSURE)
     assert editor_text(page) == before
-    wait_highlight(page, FILLER)                               # re-linted after the undo
+    wait_highlight(page, PRESSURE)                             # re-linted after the undo
     no_errors(page)
 
 
@@ -184,20 +185,20 @@ def test_underlines_follow_edits_and_drop_when_their_words_change(browser, serve
     page.locator(GMAIL_BODY).click()
     page.keyboard.type(ONE_WAY)
     wait_highlight(page, "hit my quota")
-    wait_highlight(page, FILLER)
+    wait_highlight(page, "Just checking in")
     # Typing before a flagged span: the underline stays on the same words.
     page.keyboard.press("Control+Home")
     page.keyboard.insert_text("Hello! ")      # one edit right at the start boundary of a span
-    assert {FILLER, "hit my quota"} <= set(highlighted_texts(page))
+    assert {"Just checking in", "hit my quota"} <= set(highlighted_texts(page))
     page.keyboard.press("Control+End")
     page.keyboard.type(" Thanks")
-    assert {FILLER, "hit my quota"} <= set(highlighted_texts(page))
+    assert {"Just checking in", "hit my quota"} <= set(highlighted_texts(page))
     # Letters typed right against a flagged word make it another word: that underline goes.
     page.evaluate("""() => { const ed = document.querySelector('[g_editable="true"]');
       const w = document.createTreeWalker(ed, NodeFilter.SHOW_TEXT); let n;
       while ((n = w.nextNode())) { const i = n.data.indexOf('Just'); if (i >= 0) { getSelection().collapse(n, i); return; } } }""")
     page.keyboard.type("x")
-    assert FILLER not in highlighted_texts(page)
+    assert "Just checking in" not in highlighted_texts(page)
     assert "hit my quota" in highlighted_texts(page)
     # Editing inside a flagged span: its underline goes at once, before any new answer.
     pos = range_center(page, "hit my quota")
@@ -217,7 +218,7 @@ def test_offsets_across_formatting_emoji_nbsp_and_links(browser, server):
             '</div></div>')
     page = browser.open(GMAIL_URL, page_html(body, "Gmail"))
     want = expected_spans(server, "Hi 👋🏽 Sam,\n\nJust checking in to see if you had a chance to look.\nI need to hit my quota this month. 🎯")
-    assert "hit my quota" in want and FILLER in want
+    assert "hit my quota" in want and "Just checking in" in want
     wait_texts(page, want)
     no_errors(page)
 
@@ -287,12 +288,14 @@ def test_textarea_on_a_site_the_rep_turned_on(browser, server):
     browser.turn_on_site("http://localhost")
     registered = browser.sw.evaluate("() => chrome.scripting.getRegisteredContentScripts()")
     assert registered and registered[0]["matches"] == ["http://localhost/*"]
+    # The same scripts as the webmail hosts get (the manifest's list).
+    assert registered[0]["js"] == browser.sw.evaluate("() => chrome.runtime.getManifest().content_scripts[0].js")
     html = page_html('<form><input name="subject" style="width:400px"><br>'
                      '<textarea id="t" rows="8" cols="60" style="font:15px/1.4 monospace"></textarea></form>', "CRM")
     page = browser.open(SITE_URL, html)
     page.wait_for_function("() => document.querySelector('twoway-badge')")
     page.locator("#t").click()
-    text = "Hi Sam,\n\n" + ONE_WAY
+    text = "Hi Sam,\n\n" + ONE_WAY + " " + PRESSURE
     page.keyboard.type(text)
     wait_highlight(page, "hit my quota")
     assert highlighted_texts(page) == expected_spans(server, text)
@@ -303,15 +306,15 @@ def test_textarea_on_a_site_the_rep_turned_on(browser, server):
       const r = [...m].map(e => e.getBoundingClientRect()).find(b => Math.abs(b.top - t.top) < 1);
       return r ? [r.left - t.left, r.top - t.top, r.width - t.width, r.height - t.height] : null; }""")
     assert boxes == [0, 0, 0, 0]
-    # Apply through the card in the textarea too, and undo.
-    pos = range_center(page, FILLER)
+    # Apply through the card in the textarea too (the deadline sentence has a replacement), and undo.
+    pos = range_center(page, PRESSURE)
     page.mouse.click(pos["x"], pos["y"])
     page.keyboard.press("Alt+Enter")
     page.wait_for_function("() => document.activeElement?.localName === 'twoway-card'")
     page.keyboard.press("Enter")
-    page.wait_for_function("(t) => !document.getElementById('t').value.includes(t)", arg=FILLER)
+    page.wait_for_function("(t) => !document.getElementById('t').value.includes(t)", arg=PRESSURE)
     page.keyboard.press("Control+z")
-    page.wait_for_function("(t) => document.getElementById('t').value.includes(t)", arg=FILLER)
+    page.wait_for_function("(t) => document.getElementById('t').value.includes(t)", arg=PRESSURE)
     assert page.locator("#t").input_value() == text
     no_errors(page)
 
@@ -379,7 +382,7 @@ def test_mute_and_category_settings(browser, server):
     # The category switch hides a whole category.
     browser.set_settings(categories={"pressure": False, "self_focus": True, "grammar": True, "spelling": True, "style": True})
     page.wait_for_function("() => !(CSS.highlights.get('twoway-pressure')?.size)")
-    assert FILLER in highlighted_texts(page)
+    assert "Just checking in" in highlighted_texts(page)
     no_errors(page)
 
 
@@ -433,7 +436,7 @@ def test_edits_made_while_an_answer_is_in_flight(playwright_instance):
         assert delay["calls"] == 1
         wait_answers(page, 1)
         texts = highlighted_texts(page)
-        assert FILLER in texts
+        assert "Just checking in" in texts
         assert not any("quo" in t for t in texts), texts
         delay["s"] = 0.0
         wait_answers(page, 2)                          # then the current text is linted
@@ -449,21 +452,21 @@ def test_ignore_here_hides_that_finding_in_this_draft(browser, server):
     page = browser.open(GMAIL_URL, page_html(gmail_dialog_fragment(), "Gmail"))
     page.locator(GMAIL_BODY).click()
     page.keyboard.type(ONE_WAY)
-    wait_highlight(page, FILLER)
+    wait_highlight(page, "Just checking in")
     n_reps = len(next(i for i in requests.post(server.url + "/api/v1/lint", json={"text": ONE_WAY}).json()["issues"]
-                      if i["text"] == FILLER)["replacements"])
-    pos = range_center(page, FILLER)
+                      if i["text"] == "Just checking in")["replacements"])
+    pos = range_center(page, "Just checking in")
     page.mouse.click(pos["x"], pos["y"])
     page.keyboard.press("Alt+Enter")
     page.wait_for_function("() => document.activeElement?.localName === 'twoway-card'")
-    for _ in range(max(n_reps - 1, 0) + 1):           # past the replacements to "Ignore here"
+    for _ in range(n_reps):                           # past the replacements to "Ignore here" (focus starts on the first)
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    page.wait_for_function("(t) => ![...CSS.highlights.values()].some(h => [...h].some(r => r.toString() === t))", arg=FILLER)
+    page.wait_for_function("() => ![...CSS.highlights.values()].some(h => [...h].some(r => r.toString() === 'Just checking in'))")
     assert "hit my quota" in highlighted_texts(page)
     page.keyboard.press("Control+End")
     page.keyboard.type(" Thanks!")
     wait_answers(page, 2)
-    assert FILLER not in highlighted_texts(page)
+    assert "Just checking in" not in highlighted_texts(page)
     assert browser.get_settings().get("muted", []) == []
     no_errors(page)

@@ -50,7 +50,8 @@ def test_manifest_shape():
     assert m["manifest_version"] == 3
     assert m["browser_specific_settings"]["gecko"]["id"]
     # Narrow host permissions: the webmail hosts and the local server; anything else is optional.
-    assert all(h.startswith(("https://mail.google.com", "https://outlook.", "http://127.0.0.1", "http://localhost"))
+    assert all(h.startswith(("https://mail.google.com", "https://outlook.", "http://127.0.0.1", "http://localhost",
+                             "https://127.0.0.1", "https://localhost"))
                for h in m["host_permissions"])
     assert "<all_urls>" not in json.dumps(m)
     for script in m["content_scripts"]:
@@ -64,3 +65,16 @@ def test_no_innerhtml_in_extension_code():
             continue
         src = path.read_text()
         assert not re.search(r"\.(inner|outer)HTML\s*\+?=|insertAdjacentHTML\s*\(|document\.write\s*\(", src), path
+
+
+def test_every_message_has_one_definition_a_handler_and_a_sender():
+    """lib/messages.js defines the messages; the background handles exactly those; each is sent by
+    a content script or the options page (no handler nobody sends)."""
+    defined = dict(re.findall(r'var (\w+) = "(\w+)";', (EXT / "lib" / "messages.js").read_text()))
+    handled = set(re.findall(r"\[TwoWayMessages\.(\w+)\]", (EXT / "background.js").read_text()))
+    assert handled == set(defined)
+    senders = "\n".join(p.read_text() for p in [*(EXT / "content").glob("*.js"), *(EXT / "options").glob("*.js")])
+    for name, value in defined.items():
+        assert re.search(rf'TwoWayMessages\.{name}\b|type: "{value}"', senders), f"nobody sends {name}"
+    # Nothing sends a message the background does not know.
+    assert set(re.findall(r'sendMessage\(\{ type: "(\w+)"', senders)) <= set(defined.values())

@@ -1,0 +1,84 @@
+"""Running batches on local processes or a Dask cluster through one code path.
+
+Both are concurrent.futures executors (a ProcessPoolExecutor, or Dask's client.get_executor()),
+so the audit submits, bounds and collects work the same way on a laptop and on a cluster. At
+most `window` batches are in flight, and each result is handed on as it arrives, so memory stays
+flat whatever the mailbox size.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from itertools import islice
+from typing import Callable, Iterable, Iterator
+
+from .checking import Settings, check_batch
+from .sources import RawItem
+
+BATCH_SIZE = 100
+
+
+def _ignore_sigint():
+    # Ctrl-C reaches the whole process group: the driver stops the run, workers just end.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def local_executor(workers: int | None = None) -> Iterator[tuple[Executor, int]]:
+    workers = workers or os.cpu_count() or 1
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_ignore_sigint)
+    try:
+        yield pool, workers
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def dask_executor(scheduler: str) -> Iterator[tuple[Executor, int]]:
+    from distributed import Client
+
+    try:
+        client = Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise ConnectionError(f"cannot reach the Dask scheduler at {scheduler} ({type(exc).__name__})") from None
+    try:
+        threads = sum(client.nthreads().values()) or 1
+        yield client.get_executor(pure=False), threads
+    finally:
+        client.close()
+
+
+def batches(items: Iterable[RawItem], size: int = BATCH_SIZE) -> Iterator[list[RawItem]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def run(items: Iterable[RawItem], settings: Settings, executor: Executor, slots: int,
+        on_row: Callable[[dict], None], batch_size: int = BATCH_SIZE) -> None:
+    """Check every item; `on_row` gets each result row in the driver as its batch finishes.
+    A KeyboardInterrupt (Ctrl-C) cancels what has not started and propagates."""
+    window = max(2, 2 * slots)
+    pending = set()
+    feed = batches(items, batch_size)
+    try:
+        for batch in feed:
+            pending.add(executor.submit(check_batch, settings, batch))
+            if len(pending) >= window:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    for row in future.result():
+                        on_row(row)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                for row in future.result():
+                    on_row(row)
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        raise

@@ -1,0 +1,54 @@
+"""Mailboxes for the audit tests, generated from Two-Way's own sentences (audit/sample.py)."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from twoway.audit import sample
+from twoway.cli import main
+
+# The only one-way sentence of this email sits in the quoted reply: the audit must not count it.
+QUOTED_ONLY = (
+    "Hi Jordan,\n\nThanks for the candid feedback on the pilot. What would a good first month look like "
+    "for your side?\n\nBest,\nBea\n\nOn Tue, 3 Mar 2026 at 10:02, Jordan <jordan@client.example> wrote:\n"
+    "> We only have two onboarding slots left this month.\n> Honestly, it's a no-brainer at this price.\n"
+)
+MALFORMED = b"this line is not a header and there is no blank line before the body\n"
+
+
+def records(count: int = 60, seed: int = 11) -> list[dict]:
+    return list(sample.generate(count, seed=seed))
+
+
+def write_team_mbox(path: Path, count: int = 60, seed: int = 11) -> tuple[Path, list[dict]]:
+    """A generated team mailbox with one malformed message after the third."""
+    recs = records(count, seed)
+    sample.write_mbox(path, recs)
+    data = path.read_bytes().split(b"\nFrom ")
+    data.insert(3, b"MAILER-DAEMON Thu Jan  1 00:00:00 2026\n" + MALFORMED)
+    path.write_bytes(b"\nFrom ".join(data))
+    return path, recs
+
+
+def audit_cli(*args: str) -> int:
+    return main(["audit", "--no-progress", *map(str, args)])
+
+
+def read_rows(out: Path) -> list[dict]:
+    with (out / "results.csv").open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="session")
+def team_mbox(tmp_path_factory) -> tuple[Path, list[dict]]:
+    return write_team_mbox(tmp_path_factory.mktemp("mail") / "team.mbox")
+
+
+@pytest.fixture(scope="session")
+def local_run(team_mbox, tmp_path_factory) -> Path:
+    """One local audit of the team mailbox on two processes, shared by the report tests."""
+    out = tmp_path_factory.mktemp("local-out")
+    assert audit_cli(team_mbox[0], "--out", out, "--workers", "2") == 0
+    return out
