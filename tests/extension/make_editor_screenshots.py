@@ -18,14 +18,15 @@ OUT = ROOT / "docs" / "screenshots"
 
 EDITOR_SHOTS = {"outlook-fr": "extension-outlook-fr.png", "ckeditor5": "extension-ckeditor5.png",
                 "tinymce-iframe": "extension-tinymce-iframe.png"}
-FLAGGED = "Just checking in to see if you had a chance to look."
-DRAFT = ["Hi Sam,", FLAGGED, "I need to hit my quota this month, so sign today."]
+DRAFT = ["Hi Sam,", "Just checking in to see if you had a chance to look.", "This price expires Friday, so sign today.",
+         "I need to hit my quota this month."]
 
 
 def editor_shot(pw, server, editor, path):
-    """The editor with the draft typed in, its underlines, and the card open on the follow-up filler."""
-    from test_editors_e2e import Editor
+    """The editor with the draft typed in, its underlines, and the card open on a finding with a wording."""
+    from test_editors_e2e import Editor, lint, with_wording
 
+    flagged = with_wording(lint(server, "\n".join(DRAFT)))["text"]
     b = Browser(pw, server, viewport=(1000, 560))
     try:
         url, html, spec = EDITORS[editor]()
@@ -39,8 +40,8 @@ def editor_shot(pw, server, editor, path):
                 page.keyboard.press("Enter")
             page.keyboard.type(line)
         ed.frame.wait_for_function("(t) => [...CSS.highlights.values()].some(h => [...h].some(r => r.toString() === t))",
-                                   arg=FLAGGED, timeout=15000)
-        x, y = ed.center(FLAGGED)
+                                   arg=flagged, timeout=15000)
+        x, y = ed.center(flagged)
         page.mouse.move(x, y)
         page.wait_for_function("() => document.querySelector('twoway-card')?.dataset.open === 'true'")
         page.wait_for_timeout(300)

@@ -12,9 +12,15 @@ from editor_pages import EDITORS
 from ext_harness import HIGHLIGHTS_JS
 
 GREETING = "Hi Sam,"
-LINE = "Just checking in to see if you had a chance to look. I need to hit my quota this month."
-FLAGGED = "Just checking in to see if you had a chance to look."   # a whole-sentence finding with a rewrite
+LINE = "Just checking in to see if you had a chance to look. This price expires Friday, so sign today."
 MODEL_EDITORS = {"ckeditor5", "quill"}      # apply an insertReplacementText beforeinput through their model
+
+
+def with_wording(issues: list[dict]) -> dict:
+    """The draft's first finding that offers a wording (which one is the rule pack's call)."""
+    found = [i for i in issues if i.get("replacements")]
+    assert found, "the draft should have a finding with a wording to apply"
+    return found[0]
 
 
 def lint(server, text: str) -> list[dict]:
@@ -101,17 +107,17 @@ def test_editor_family(browser, server, name):
     # Body found, underlines right: exactly the server's spans for the draft.
     issues = lint(server, GREETING + "\n" + LINE)
     want = sorted(i["text"] for i in issues)
-    assert FLAGGED in want
+    issue = with_wording(issues)
+    flagged = issue["text"]
     ed.wait_texts(want)
     before = ed.text()
     assert before.replace("\n\n", "\n") == GREETING + "\n" + LINE
 
     # DOM untouched: hovering opens the card and leaving closes it; the editor sees no change.
     ed.spy()
-    x, y = ed.center(FLAGGED)
+    x, y = ed.center(flagged)
     page.mouse.move(x, y)
     page.wait_for_function("() => document.querySelector('twoway-card')?.dataset.open === 'true'")
-    issue = next(i for i in issues if i["text"] == FLAGGED)
     assert card(page)["rule"] == issue["rule"]
     page.mouse.move(2, 2)
     page.wait_for_function("() => document.querySelector('twoway-card')?.dataset.open !== 'true'", timeout=5000)
@@ -131,9 +137,9 @@ def test_editor_family(browser, server, name):
     page.keyboard.press("Enter")
     ed.frame.wait_for_function("([sel, r]) => document.querySelector(sel).innerText.includes(r)",
                                arg=[spec["editable"], replacement])
-    assert ed.text() == before.replace(FLAGGED, replacement, 1)
+    assert ed.text() == before.replace(flagged, replacement, 1)
     # The rest of the editor's DOM is as it was: only the span's text changed.
-    assert ed.html() == html_before.replace(FLAGGED, replacement, 1)
+    assert ed.html() == html_before.replace(flagged, replacement, 1)
     inputs = ed.inputs()
     if name in MODEL_EDITORS:
         assert inputs == [["beforeinput", "insertReplacementText", False, True]]
@@ -144,7 +150,7 @@ def test_editor_family(browser, server, name):
     # The editor's own undo restores exactly the draft before the click; it is linted again.
     page.keyboard.press("Control+z")
     ed.frame.wait_for_function("([sel, t]) => document.querySelector(sel).innerText.includes(t)",
-                               arg=[spec["editable"], FLAGGED])
+                               arg=[spec["editable"], flagged])
     assert ed.text() == before
     assert ed.html() == html_before
     ed.wait_texts(want)

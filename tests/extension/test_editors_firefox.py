@@ -21,7 +21,7 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 from editor_pages import EDITORS  # noqa: E402
 from ext_harness import HIGHLIGHTS_JS, NODE_MODULES  # noqa: E402
-from test_editors_e2e import FLAGGED, GREETING, LINE  # noqa: E402
+from test_editors_e2e import GREETING, LINE, with_wording  # noqa: E402
 
 FIREFOX_EDITORS = sorted(n for n in EDITORS if not n.startswith("outlook"))
 
@@ -138,6 +138,8 @@ def test_editor_family_in_firefox(firefox, server, name):
         ActionChains(ff.driver).send_keys(GREETING, Keys.ENTER, LINE).perform()
         issues = lint(server, GREETING + "\n" + LINE)
         want = sorted(i["text"] for i in issues)
+        issue = with_wording(issues)
+        flagged = issue["text"]
         ff.wait(lambda: ed.underlined() == want, what=f"underlines {want}")
         before = ed.text()
         assert before.replace("\n\n", "\n") == GREETING + "\n" + LINE
@@ -145,9 +147,8 @@ def test_editor_family_in_firefox(firefox, server, name):
         ed.js("""window.__twRecords = []; new MutationObserver((rs) => { for (const r of rs) __twRecords.push(r.type); })
           .observe(document.querySelector(arguments[0]), {subtree: true, childList: true, attributes: true, characterData: true});""",
               spec["editable"])
-        x, y = ed.center(FLAGGED)
+        x, y = ed.center(flagged)
         move_to(ff, x, y)
-        issue = next(i for i in issues if i["text"] == FLAGGED)
         ff.wait(lambda: card(ff).get("open") == "true" and card(ff).get("rule") == issue["rule"], what="the card on hover")
         move_to(ff, 2, 2)
         ff.wait(lambda: card(ff).get("open") != "true", what="the card closed")
@@ -162,10 +163,10 @@ def test_editor_family_in_firefox(firefox, server, name):
         html_before = ed.html()
         ActionChains(ff.driver).send_keys(Keys.ENTER).perform()
         ff.wait(lambda: replacement in ed.text(), what="the replacement")
-        assert ed.text() == before.replace(FLAGGED, replacement, 1)
-        assert ed.html() == html_before.replace(FLAGGED, replacement, 1)
+        assert ed.text() == before.replace(flagged, replacement, 1)
+        assert ed.html() == html_before.replace(flagged, replacement, 1)
         ActionChains(ff.driver).key_down(Keys.CONTROL).send_keys("z").key_up(Keys.CONTROL).perform()
-        ff.wait(lambda: FLAGGED in ed.text(), what="the undo")
+        ff.wait(lambda: flagged in ed.text(), what="the undo")
         time.sleep(0.2)
         assert ed.text() == before
         assert ed.html() == html_before
