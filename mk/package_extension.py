@@ -29,7 +29,8 @@ def project_version() -> str:
 def stage(into: Path, version: str) -> Path:
     """A copy of extension/ with the project's version in its manifest."""
     src = into / "extension"
-    shutil.copytree(EXT, src, ignore=shutil.ignore_patterns(".*", "*.map"))
+    # lib/__init__.py only makes lib/ Python package data for the lint page (twoway.extension_lib).
+    shutil.copytree(EXT, src, ignore=shutil.ignore_patterns(".*", "*.map", "*.py", "__pycache__"))
     manifest = json.loads((src / "manifest.json").read_text(encoding="utf-8"))
     manifest["version"] = version
     (src / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,4 +1,9 @@
-"""Shared fixtures: an app with grammar off (fast, no Java) and its test client."""
+"""Shared fixtures: apps with grammar off (fast, no Java), built once per run, and a test client.
+
+Tests share apps: an app holds no per-test state (a test that patches it uses monkeypatch, which
+undoes the patch), and the rule pack is loaded once per process anyway (twoway/packcache.py).
+A test that reads TWOWAY_* variables it sets itself builds its own app.
+"""
 from __future__ import annotations
 
 import os
@@ -14,6 +19,21 @@ CHROMIUM = os.environ.get("TWOWAY_CHROMIUM", "/usr/bin/chromium")
 @pytest.fixture(scope="session")
 def app():
     return create_app({"LANGUAGETOOL": "off", "TESTING": True})
+
+
+@pytest.fixture(scope="session")
+def app_for():
+    """app_for(MAX_CHARS=100, ...): the app for that configuration (grammar off), one per
+    configuration for the whole run."""
+    apps = {}
+
+    def app_with(**config):
+        key = tuple(sorted(config.items()))
+        if key not in apps:
+            apps[key] = create_app({"LANGUAGETOOL": "off", "TESTING": True, **config})
+        return apps[key]
+
+    return app_with
 
 
 @pytest.fixture()

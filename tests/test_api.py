@@ -84,15 +84,15 @@ def test_bad_requests_get_json_errors(client, data, content_type, status, code):
     assert r.get_json()["error"]["code"] == code and r.get_json()["error"]["message"]
 
 
-def test_too_long_text_is_413():
-    client = create_app({"LANGUAGETOOL": "off", "MAX_CHARS": 100}).test_client()
+def test_too_long_text_is_413(app_for):
+    client = app_for(MAX_CHARS=100).test_client()
     r = lint(client, text="x" * 101)
     assert r.status_code == 413 and r.get_json()["error"]["code"] == "text_too_long"
     assert lint(client, text="x" * 100).status_code == 200
 
 
-def test_huge_body_is_413_before_parsing():
-    client = create_app({"LANGUAGETOOL": "off", "MAX_CHARS": 100}).test_client()
+def test_huge_body_is_413_before_parsing(app_for):
+    client = app_for(MAX_CHARS=100).test_client()
     r = client.post("/api/v1/lint", data='{"text": "' + "x" * 10_000 + '"}', content_type="application/json")
     assert r.status_code == 413 and r.get_json()["error"]["code"]
 
@@ -109,8 +109,8 @@ def test_404_and_405_are_json(client):
     "\ud800 lone surrogate, sign by Friday", "NUL \x00 byte. Just checking in.", "\x01\x02\x1b[31m control",
     "\u202eRTL override\u202c and \u200f marks", "\n" * 1_000_000, "", "   ", "?" * 5000, "🏽" * 3000,
 ])
-def test_strange_text_never_500(text):
-    client = create_app({"LANGUAGETOOL": "off", "MAX_CHARS": 2_000_000}).test_client()
+def test_strange_text_never_500(app_for, text):
+    client = app_for(MAX_CHARS=2_000_000).test_client()
     r = client.post("/api/v1/lint", data=json.dumps({"text": text, "grammar": False}), content_type="application/json")
     assert r.status_code == 200
     for issue in r.get_json()["issues"]:
@@ -118,8 +118,8 @@ def test_strange_text_never_500(text):
         assert units[issue["start"] * 2:issue["end"] * 2].decode("utf-16-le", "surrogatepass") == issue["text"]
 
 
-def test_token_protects_the_api_but_not_health():
-    client = create_app({"LANGUAGETOOL": "off", "API_TOKEN": "s3cret"}).test_client()
+def test_token_protects_the_api_but_not_health(app_for):
+    client = app_for(API_TOKEN="s3cret").test_client()
     r = lint(client, text="hi")
     assert r.status_code == 401 and r.get_json()["error"]["code"] == "unauthorized"
     assert client.post("/api/v1/lint", json={"text": "hi"}, headers={"Authorization": "Bearer nope"}).status_code == 401

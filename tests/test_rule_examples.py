@@ -6,8 +6,9 @@ import pytest
 from twoway.config import BUNDLED_RULES_DIR
 from twoway.examples import check_rule_examples, unmark
 from twoway.pack import load_pack
+from twoway.packcache import shared_pack
 
-PACK = load_pack(BUNDLED_RULES_DIR)
+PACK = shared_pack(BUNDLED_RULES_DIR)  # the pack the apps use
 
 
 @pytest.mark.parametrize("rule", PACK.rules, ids=[r.id for r in PACK.rules])

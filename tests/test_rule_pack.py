@@ -6,6 +6,7 @@ import pytest
 from twoway import create_app
 from twoway.config import BUNDLED_RULES_DIR
 from twoway.pack import RulePackError, load_pack
+from twoway.packcache import shared_pack
 
 GOOD_RULE = """
   - id: team.asap
@@ -58,7 +59,7 @@ def test_team_pack_extends_overrides_and_disables(tmp_path):
     write(tmp_path, "disable: [pressure.hype]\nrules:" + GOOD_RULE
           + GOOD_RULE.replace("team.asap", "pressure.scarcity").replace("[asap]", "[few left]")
           .replace("ASAP", "few left").replace("asap", "few left"))
-    bundled = load_pack(BUNDLED_RULES_DIR)
+    bundled = shared_pack(BUNDLED_RULES_DIR)
     pack = load_pack(BUNDLED_RULES_DIR, tmp_path)
     ids = [r.id for r in pack.rules]
     assert "team.asap" in ids and "pressure.hype" not in ids

@@ -159,9 +159,9 @@ def cmd_serve(args) -> int:
 
 def cmd_rules(args) -> int:
     from .config import BUNDLED_RULES_DIR
-    from .pack import load_pack
+    from .packcache import shared_pack
 
-    pack = load_pack(BUNDLED_RULES_DIR, args.rules_dir)
+    pack = shared_pack(BUNDLED_RULES_DIR, args.rules_dir)
     if args.format == "json":
         json.dump([r.describe() for r in pack.rules], sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -175,9 +175,9 @@ def cmd_rules(args) -> int:
 def cmd_check_rules(args) -> int:
     from .config import BUNDLED_RULES_DIR
     from .examples import check_rule_examples, pattern_coverage_problems
-    from .pack import load_pack
+    from .packcache import shared_pack
 
-    pack = load_pack(BUNDLED_RULES_DIR, args.dir)
+    pack = shared_pack(BUNDLED_RULES_DIR, args.dir)
     own = {p.name for p in Path(args.dir).iterdir()} if args.dir else None
     checked = [r for r in pack.rules if own is None or r.source in own]
     failing = set()
@@ -242,14 +242,14 @@ def cmd_evaluate(args) -> int:
         return EXIT_USAGE
     from .engine import Linter
     from .evaluate import sentence_scores
-    from .pack import load_pack
+    from .packcache import shared_pack
 
     try:
         records = read_jsonl(path)
     except (OSError, ValueError) as exc:
         print(f"twoway: cannot read {path}: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    scores = sentence_scores(Linter(load_pack(BUNDLED_RULES_DIR, args.rules_dir)), records)
+    scores = sentence_scores(Linter(shared_pack(BUNDLED_RULES_DIR, args.rules_dir)), records)
     for category in ("pressure", "self_focus"):
         s = scores[category]
         print(f"{category:11} precision {s['precision']:.3f}  recall {s['recall']:.3f}  "

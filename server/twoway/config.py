@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 from typing import Any, Mapping
 
-BUNDLED_RULES_DIR = Path(__file__).resolve().parents[2] / "lint_rules"
+from .resources import BUNDLED_RULES_DIR
 
 DEFAULTS: dict[str, Any] = {
     # Rule packs: the bundled pack, plus a team's own directory that extends or overrides it.

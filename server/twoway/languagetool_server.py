@@ -25,11 +25,14 @@ from typing import Any, Mapping
 
 import requests
 
+from .resources import LANGUAGETOOL_DIR
+
 log = logging.getLogger("twoway.grammar")
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-LAUNCHER = REPO_ROOT / "languagetool" / "lt-server.sh"
-DEFAULT_JARS = REPO_ROOT / ".cache" / "languagetool" / "lib"
+LAUNCHER = LANGUAGETOOL_DIR / "lt-server.sh"
+# Where lt-server.sh looks by default: in a checkout, where `make languagetool` puts the jars.
+# An installed wheel has none there: point TWOWAY_LANGUAGETOOL_JARS at them (docs/grammar.md).
+DEFAULT_JARS = LANGUAGETOOL_DIR.parent / ".cache" / "languagetool" / "lib"
 # LanguageTool 6.x is compiled for Java 17 (maven.compiler.target in languagetool-parent).
 MIN_JAVA = 17
 

@@ -2,9 +2,12 @@
 
 Progressive enhancement: the page is a plain form that POSTs back to `/` and is answered
 with the same lint result the API gives (``lint_answer``), rendered on the server.
-With JavaScript, static/page.js lints through POST /api/v1/lint as you type and draws the
-underlines and cards with the extension's shared renderer (extension/lib/render.js, served
-at /ext/lib/). Nothing the user pastes is stored: the text lives in the request only.
+With JavaScript, static/page.js lints as you type through POST /api/v1/page/lint (the same
+answer). Either way the page draws one view model of the answer (build_view: the marked-up
+text, the findings by category, the numbers against their targets), built here: the template
+draws it without JavaScript, page.js with it (the cards with the extension's shared renderer,
+extension/lib/render.js, served at /ext/lib/). Nothing the user pastes is stored: the text
+lives in the request only.
 """
 from __future__ import annotations
 
@@ -18,18 +21,18 @@ from flask import Blueprint, abort, current_app, render_template, request, send_
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from . import __version__
-from .api import serialize_report, validate_lint_payload
+from .api import parse_lint_request, serialize_report, validate_lint_payload
+from .errors import ApiError, error_response
+from .resources import EXTENSION_LIB_DIR
 from .service import checker_of
-from .errors import ApiError
 from .textutil import Utf16Map
 
 # The page's own script and styles are in twoway/static, which the app already serves at
 # /static (Flask's default static folder of the `twoway` package).
 bp = Blueprint("page", __name__, template_folder="templates")
 
-# The extension's shared renderer and styles: <repo>/extension/lib, found like
-# config.BUNDLED_RULES_DIR finds <repo>/lint_rules. Only this one folder is served.
-EXTENSION_LIB_DIR = Path(__file__).resolve().parents[2] / "extension" / "lib"
+# The extension's shared renderer and styles (<repo>/extension/lib, package data
+# twoway.extension_lib: see resources.py). Only this one folder is served.
 _EXT_TYPES = {".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"}
 
 CSP = "; ".join([
@@ -74,7 +77,7 @@ def _page_headers(response):
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["X-Frame-Options"] = "DENY"
-        if request.endpoint in ("page.index", "page.lint_form"):
+        if request.endpoint in ("page.index", "page.lint_form", "page.lint_view"):
             # The answer quotes the pasted email: keep it out of every cache.
             response.headers["Cache-Control"] = "no-store"
     return response
@@ -123,8 +126,19 @@ def lint_form():
     return _render(text=text, subject=subject, grammar=grammar, result=result, notice=notice)
 
 
+@bp.post("/api/v1/page/lint")
+def lint_view():
+    """The script's lint: the API's answer (request and errors as POST /api/v1/lint; under
+    /api/, so the API token applies) with the page's view model of it under "view"."""
+    req = parse_lint_request()
+    answer = lint_answer(req["text"], req["subject"], req["grammar"])
+    return dict(answer, view=build_view(answer, req["text"], req["subject"]))
+
+
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_exc):
+    if request.endpoint == "page.lint_view":
+        return error_response(413, "text_too_long", _too_long())
     return _render(error=_too_long(), status=413)
 
 
@@ -225,28 +239,38 @@ def is_email_level(issue: dict) -> bool:
     return issue["start"] == issue["end"]
 
 
-def build_view(result: dict, text: str, subject: str) -> dict:
-    """What the template needs: marked segments of subject and body, the span findings
-    grouped by category, the email-level findings, and the panel rows."""
-    issues = result["issues"]
-    indexed = list(enumerate(issues))
-    spans = [(i, x) for i, x in indexed if not is_email_level(x)]
-    email_level = [(i, x) for i, x in indexed if is_email_level(x)]
+def build_view(answer: dict, text: str, subject: str) -> dict:
+    """The page's view model of a lint answer: a plain dict (JSON for page.js) that the
+    template and the script both draw, so neither decides anything about what is shown.
+
+    Findings are named by their index in answer["issues"]:
+    - "body", "subject": the text cut at every finding boundary; each piece lists the findings
+      that cover it, the one its mark shows first (most severe, then earliest);
+    - "groups": the span findings by category (TwoWayRender.CATEGORIES order, then any other),
+      each with its label, in text order;
+    - "notes": the email-level findings (start == end), listed with the numbers;
+    - "score", "verdict", "rows": the numbers as shown, each row with its target and state
+      (low / ok / high) from the answer's stats.targets;
+    - "count": how many findings there are.
+    """
+    issues = answer["issues"]
+    spans = [i for i, issue in enumerate(issues) if not is_email_level(issue)]
     groups = []
     for category in _category_order(issues):
-        items = [(i, x) for i, x in spans if x["category"] == category]
-        if items:
+        members = [i for i in spans if issues[i]["category"] == category]
+        if members:
             groups.append({"category": category, "label": CATEGORY_LABELS.get(category, category),
-                           "entries": items})
+                           "findings": members})
+    stats = answer.get("stats") or {}
     return {
-        "subject_segments": mark_segments(subject, [(i, x) for i, x in spans if x["field"] == "subject"]),
-        "body_segments": mark_segments(text, [(i, x) for i, x in spans if x["field"] == "body"]),
+        "subject": mark_segments(subject, issues, [i for i in spans if issues[i]["field"] == "subject"]),
+        "body": mark_segments(text, issues, [i for i in spans if issues[i]["field"] == "body"]),
         "groups": groups,
-        "email_level": email_level,
-        "rows": stat_rows(result.get("stats") or {}),
-        "score": fmt_number((result.get("stats") or {}).get("alignment_score")),
-        "counts": [(g["label"], len(g["entries"])) for g in groups],
-        "span_count": len(spans),
+        "notes": [i for i, issue in enumerate(issues) if is_email_level(issue)],
+        "score": fmt_number(stats.get("alignment_score")),
+        "verdict": stats.get("verdict") or "",
+        "rows": stat_rows(stats),
+        "count": len(issues),
     }
 
 
@@ -261,32 +285,26 @@ def _category_order(issues: list[dict]) -> list[str]:
 _SEVERITY_RANK = {"error": 0, "warning": 1, "suggestion": 2}
 
 
-def mark_segments(source: str, spans: list[tuple[int, dict]]) -> list[dict]:
-    """Split `source` at every finding boundary. Each piece covered by findings names the
-    first of them (most severe, then earliest) as its rule/category and lists them all."""
+def mark_segments(source: str, issues: list[dict], indices: list[int]) -> list[dict]:
+    """Split `source` at every boundary of the findings `indices` (UTF-16 offsets). Each piece
+    is {"text", "findings"}: the indices of the findings covering it, the one to show first
+    (most severe, then earliest) first; none for unmarked text."""
     if not source:
         return []
     offsets = Utf16Map(source)
     ranges = []
-    for i, issue in spans:
+    for i in indices:
+        issue = issues[i]
         start = max(0, min(len(source), offsets.from_utf16(issue["start"])))
         end = max(start, min(len(source), offsets.from_utf16(issue["end"])))
         if end > start:
-            ranges.append((start, end, i, issue))
+            ranges.append((start, end, i))
     cuts = sorted({0, len(source), *(r[0] for r in ranges), *(r[1] for r in ranges)})
     out = []
     for a, b in zip(cuts, cuts[1:]):
-        covering = [r for r in ranges if r[0] <= a and b <= r[1]]
-        if not covering:
-            out.append({"text": source[a:b], "mark": None})
-            continue
-        covering.sort(key=lambda r: (_SEVERITY_RANK.get(r[3]["severity"], 9), r[0], r[2]))
-        first = covering[0][3]
-        out.append({"text": source[a:b], "mark": {
-            "rule": first["rule"], "category": first["category"],
-            "ids": " ".join(f"finding-{r[2]}" for r in covering),
-            "index": covering[0][2],
-        }})
+        covering = sorted((r for r in ranges if r[0] <= a and b <= r[1]),
+                          key=lambda r: (_SEVERITY_RANK.get(issues[r[2]]["severity"], 9), r[0], r[2]))
+        out.append({"text": source[a:b], "findings": [r[2] for r in covering]})
     return out
 
 

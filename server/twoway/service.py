@@ -14,7 +14,7 @@ from .emailparse import ParsedEmail
 from .engine import Linter
 from .findings import CATEGORIES, Finding
 from .grammar import GrammarService, merge_findings
-from .pack import load_pack
+from .packcache import shared_pack
 
 
 @dataclass
@@ -29,7 +29,8 @@ class Report:
 
 class Checker:
     def __init__(self, config: Mapping[str, Any]):
-        self.pack = load_pack(config["BUNDLED_RULES_DIR"], config.get("RULES_DIR"))
+        # Loaded once per process for the same pack files (packcache.py): checkers share the read-only pack.
+        self.pack = shared_pack(config["BUNDLED_RULES_DIR"], config.get("RULES_DIR"))
         self.linter = Linter(self.pack)
         self.grammar = GrammarService(config)
 

@@ -39,6 +39,7 @@ def test_both_packages_are_built_with_the_project_version(packages):
                                                             manifest["options_ui"]["page"], *manifest["icons"].values()}
         assert needed <= names, (path.name, needed - names)
         assert not any(n.startswith(("node_modules/", "tests/")) or "/." in n for n in names), path.name
+        assert not any(n.endswith(".py") or "__pycache__" in n for n in names), path.name  # lib/__init__.py is the server's
 
 
 def test_the_unpacked_manifest_agrees_with_the_project_version():

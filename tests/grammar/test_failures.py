@@ -74,8 +74,7 @@ def test_nothing_listening_gives_unavailable_and_rule_findings():
         app.extensions["twoway"].grammar.close()
 
 
-def test_off_means_off():
-    app = create_app({"TESTING": True, "LANGUAGETOOL": "off"})
+def test_off_means_off(app):
     answer, _ = timed_lint(app.test_client())
     assert answer["grammar"] == "off" and not grammar_issues(answer)
     assert app.test_client().get("/healthz").get_json()["grammar"] == "off"

@@ -70,9 +70,9 @@ def token_server():
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def page_app():
-    return twoway.create_app({"LANGUAGETOOL": "off"})
+@pytest.fixture(scope="session")
+def page_app(app):
+    return app
 
 
 @pytest.fixture()

@@ -63,7 +63,7 @@ def test_submit_shows_the_api_answer(page, live_server):
 
 def test_lints_as_you_type(page, live_server):
     calls = []
-    page.on("request", lambda r: r.url.endswith("/api/v1/lint") and calls.append(r))
+    page.on("request", lambda r: r.url.endswith("/api/v1/page/lint") and calls.append(r))
     page.goto(live_server.url + "/")
     page.click("#text")
     page.keyboard.type(ONE_WAY_EMAIL, delay=2)

@@ -6,9 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-import twoway
-from twoway.page import lint_answer
-from twoway.page import CSP, apply_value, build_view, fmt_number, mark_segments, stat_rows
+from twoway.page import CSP, apply_value, build_view, fmt_number, lint_answer, mark_segments, stat_rows
 
 from page_expect import ONE_WAY_EMAIL, ONE_WAY_SUBJECT, XSS_STRINGS, expected_findings, expected_notes, \
     expected_panel
@@ -166,8 +164,8 @@ def test_cross_site_post_is_refused(client):
     assert r.status_code == 415
 
 
-def test_token_form_field():
-    app = twoway.create_app({"LANGUAGETOOL": "off", "API_TOKEN": "tok-123"})
+def test_token_form_field(app_for):
+    app = app_for(API_TOKEN="tok-123")
     client = app.test_client()
     page = client.get("/").get_data(as_text=True)
     assert 'name="token" type="password"' in page and "tok-123" not in page
@@ -183,8 +181,8 @@ def test_token_form_field():
     assert client.post("/api/v1/lint", json={"text": "x"}).status_code == 401
 
 
-def test_too_long_is_a_page_not_json():
-    app = twoway.create_app({"LANGUAGETOOL": "off", "MAX_CHARS": 100})
+def test_too_long_is_a_page_not_json(app_for):
+    app = app_for(MAX_CHARS=100)
     client = app.test_client()
     r = _post(client, text="word " * 30)
     assert r.status_code == 413 and r.mimetype == "text/html"
@@ -218,7 +216,7 @@ def test_extension_lib_only(client):
     assert b"TwoWayRender" in r.data
     assert client.get("/ext/lib/twoway.css").mimetype == "text/css"
     for bad in ("/ext/lib/../manifest.json", "/ext/lib/%2e%2e/manifest.json", "/ext/lib/../../pyproject.toml",
-                "/ext/lib/nothing.js", "/ext/lib/render.txt", "/ext/lib/sub/x.js"):
+                "/ext/lib/nothing.js", "/ext/lib/render.txt", "/ext/lib/sub/x.js", "/ext/lib/__init__.py"):
         assert client.get(bad).status_code == 404, bad
 
 
@@ -231,21 +229,51 @@ def _issue(start, end, rule="r", category="pressure", severity="warning", field=
 
 def test_segments_overlap_and_utf16():
     text = "😀 sign today now"  # the emoji is two UTF-16 units
-    a = _issue(3, 13, "a", severity="suggestion")   # "sign today"
-    b = _issue(8, 17, "b", severity="error")        # "today now"
-    segs = mark_segments(text, [(0, a), (1, b)])
+    issues = [_issue(3, 13, "a", severity="suggestion"),   # "sign today"
+              _issue(8, 17, "b", severity="error")]        # "today now"
+    segs = mark_segments(text, issues, [0, 1])
     assert "".join(s["text"] for s in segs) == text
-    marked = [(s["text"], s["mark"]["rule"]) for s in segs if s["mark"]]
-    assert marked == [("sign ", "a"), ("today", "b"), (" now", "b")]
-    assert [s["mark"]["ids"] for s in segs if s["mark"]][1] == "finding-1 finding-0"  # the shown (most severe) first
+    assert [(s["text"], s["findings"]) for s in segs] == [
+        ("😀 ", []), ("sign ", [0]), ("today", [1, 0]), (" now", [1])]  # the shown (most severe) first
 
 
 def test_view_keeps_email_level_findings_out_of_the_text():
-    result = {"issues": [_issue(0, 0, "long_email", "style"), _issue(0, 4, "x")],
-              "stats": {"words": 3}, "grammar": "off"}
-    view = build_view(result, "Sign it", "")
-    assert [i for i, _ in view["email_level"]] == [0]
-    assert [s["mark"]["rule"] for s in view["body_segments"] if s["mark"]] == ["x"]
+    result = {"issues": [_issue(0, 0, "long_email", "style"), _issue(0, 4, "x"), _issue(0, 4, "g", "grammar"),
+                         _issue(0, 2, "y", field="subject")],
+              "stats": {"words": 3, "alignment_score": 41.5, "verdict": "one-way"}, "grammar": "off"}
+    view = build_view(result, "Sign it", "Hi")
+    assert view["notes"] == [0] and view["count"] == 4
+    assert [s["findings"] for s in view["body"]] == [[1, 2], []]
+    assert [s["findings"] for s in view["subject"]] == [[3]]
+    assert [(g["category"], g["label"], g["findings"]) for g in view["groups"]] == [
+        ("pressure", "Pressure", [1, 3]), ("grammar", "Grammar", [2])]
+    assert (view["score"], view["verdict"]) == ("42", "one-way")
+
+
+def test_the_script_gets_the_api_answer_and_the_view_the_template_draws(page_app, client):
+    r = client.post("/api/v1/page/lint", json={"text": ONE_WAY_EMAIL, "subject": ONE_WAY_SUBJECT, "grammar": False})
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "no-store"
+    body = r.get_json()
+    api = client.post("/api/v1/lint", json={"text": ONE_WAY_EMAIL, "subject": ONE_WAY_SUBJECT, "grammar": False})
+    assert {k: v for k, v in body.items() if k != "view"} == api.get_json()
+    with page_app.test_request_context():
+        assert body["view"] == build_view(api.get_json(), ONE_WAY_EMAIL, ONE_WAY_SUBJECT)
+    assert [body["issues"][i]["rule"] for g in body["view"]["groups"] for i in g["findings"]] == \
+        [rule for rule, _ in expected_findings(api.get_json())]
+    # Errors as the API's: JSON, with its codes.
+    bad = client.post("/api/v1/page/lint", json={"subject": "no text"})
+    assert bad.status_code == 400 and bad.get_json()["error"]["code"] == "invalid_request"
+
+
+def test_the_scripts_lint_needs_the_token_and_keeps_the_limit(app_for):
+    client = app_for(API_TOKEN="tok-123", MAX_CHARS=100).test_client()
+    assert client.post("/api/v1/page/lint", json={"text": "hi"}).status_code == 401
+    ok = client.post("/api/v1/page/lint", json={"text": "hi", "grammar": False},
+                     headers={"Authorization": "Bearer tok-123"})
+    assert ok.status_code == 200 and ok.get_json()["view"]["body"] == [{"text": "hi", "findings": []}]
+    for size in (101, 5000):  # over the limit, and over the request size refused before parsing
+        r = client.post("/api/v1/page/lint", json={"text": "x" * size}, headers={"Authorization": "Bearer tok-123"})
+        assert r.status_code == 413 and r.get_json()["error"]["code"] == "text_too_long"
 
 
 def test_numbers_round_like_javascript():

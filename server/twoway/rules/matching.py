@@ -67,11 +67,13 @@ def _nested_repeat(tree) -> bool:
     return False
 
 
-def pattern_problem(pattern: str) -> str | None:
-    """Why a pattern cannot be used, or None."""
+def pattern_problem(pattern: str, compile_alone: bool = True) -> str | None:
+    """Why a pattern cannot be used, or None. Without `compile_alone` only the parse is checked
+    (the caller compiles the patterns together, which is the costly part of loading a pack)."""
     try:
-        re.compile(pattern, re.IGNORECASE)
-        re.compile(_lower_literals(pattern))
+        if compile_alone:
+            re.compile(pattern, re.IGNORECASE)
+            re.compile(_lower_literals(pattern))
         tree = _sre_parse.parse(pattern)
     except (re.error, OverflowError, RecursionError) as exc:
         return f"bad regular expression {pattern!r}: {exc}"
@@ -125,21 +127,29 @@ class CaseBlindRegex:
         return next(iter(self.finditer(text, lowered)), None)
 
 
-def compile_patterns(patterns: list[str], fail: Callable[[str], None]) -> CaseBlindRegex:
+def _compiled(patterns: list[str], fail: Callable[[str], None], build):
     for p in patterns:
-        problem = pattern_problem(p)
+        problem = pattern_problem(p, compile_alone=False)
         if problem:
             fail(problem)
-    return CaseBlindRegex(patterns)
+    try:
+        return build()
+    except (re.error, OverflowError, RecursionError):
+        # Name the pattern at fault (a compile-time error such as a variable-width look-behind).
+        for p in patterns:
+            problem = pattern_problem(p)
+            if problem:
+                fail(problem)
+        raise
+
+
+def compile_patterns(patterns: list[str], fail: Callable[[str], None]) -> CaseBlindRegex:
+    return _compiled(patterns, fail, lambda: CaseBlindRegex(patterns))
 
 
 def compile_search(patterns: list[str], fail: Callable[[str], None]) -> re.Pattern:
     """Patterns searched as they are, case-insensitively (unless, ratio counts)."""
-    for p in patterns:
-        problem = pattern_problem(p)
-        if problem:
-            fail(problem)
-    return re.compile(alternation(patterns), re.IGNORECASE)
+    return _compiled(patterns, fail, lambda: re.compile(alternation(patterns), re.IGNORECASE))
 
 
 def phrase_pattern(phrases: Iterable[str]) -> str:

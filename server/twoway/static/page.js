@@ -1,9 +1,12 @@
 /*
  * The lint page's script: lints as you type (after a pause) and on submit through
- * POST /api/v1/lint, and draws the result with the extension's shared renderer
- * (TwoWayRender from /ext/lib/render.js): the same cards and numbers panel, the same
- * underline styles (.tw-mark in twoway.css). Without this script the form posts to the
- * server, which renders the same answer.
+ * POST /api/v1/page/lint, which answers as POST /api/v1/lint does plus the page's view model
+ * of the answer ("view", built by page.py's build_view: the marked-up text, the findings by
+ * category, the numbers against their targets). It draws that view model into the markup the
+ * server's template draws it into without JavaScript, so what is marked, grouped and counted
+ * is decided in one place; the cards come from the extension's shared renderer (TwoWayRender
+ * from /ext/lib/render.js), with the same underline styles (.tw-mark in twoway.css). This
+ * script only hides what the rep ignores or mutes, and applies replacements in the text.
  *
  * Every string from the email or the server is set with textContent, never as markup.
  * The API token (when the server needs one) lives in sessionStorage only.
@@ -36,7 +39,7 @@
   var timer = null;
   var inflight = null;
   var seq = 0;
-  var last = null;            // {issues, stats, grammar, text, subject}
+  var last = null;            // {issues, stats, grammar, view, text, subject}
   var ignored = {};           // "field|rule|text" -> true, for this draft
   var muted = loadMuted();    // rule id -> true, for this tab
   var pending = null;         // {focus, notice} for the render after an applied replacement
@@ -152,7 +155,8 @@
           return;
         }
         setError("");
-        last = { issues: body.issues, stats: body.stats || {}, grammar: body.grammar, text: text, subject: subject };
+        last = { issues: body.issues, stats: body.stats || {}, grammar: body.grammar, view: body.view,
+                 text: text, subject: subject };
         render();
       });
     }).catch(function (err) {
@@ -180,64 +184,80 @@
     if (text !== undefined && text !== null) n.textContent = String(text);
     return n;
   }
-  function isEmailLevel(issue) { return issue.start === issue.end; }
   function key(issue) { return issue.field + "|" + issue.rule + "|" + issue.text; }
   function visible(issue) { return !muted[issue.rule] && !ignored[key(issue)]; }
 
-  var SEVERITY = { error: 0, warning: 1, suggestion: 2 };
+  // The view model names findings by their index in last.issues.
+  function shownIndex(i) { return visible(last.issues[i]); }
 
-  /* Split `source` at every finding boundary (UTF-16 offsets, as JS strings count); each
-     covered piece names its most severe, then earliest, finding. Same as page.py. */
-  function segments(source, spans) {
-    var ranges = [];
-    spans.forEach(function (s) {
-      var a = Math.max(0, Math.min(source.length, s.issue.start));
-      var b = Math.max(a, Math.min(source.length, s.issue.end));
-      if (b > a) ranges.push({ a: a, b: b, i: s.i, issue: s.issue });
-    });
-    var cutSet = {}; cutSet[0] = 1; cutSet[source.length] = 1;
-    ranges.forEach(function (r) { cutSet[r.a] = 1; cutSet[r.b] = 1; });
-    var cuts = Object.keys(cutSet).map(Number).sort(function (x, y) { return x - y; });
-    var out = [];
-    for (var k = 0; k + 1 < cuts.length; k++) {
-      var a = cuts[k], b = cuts[k + 1];
-      var covering = ranges.filter(function (r) { return r.a <= a && b <= r.b; });
-      covering.sort(function (x, y) {
-        var sx = SEVERITY[x.issue.severity], sy = SEVERITY[y.issue.severity];
-        sx = sx === undefined ? 9 : sx; sy = sy === undefined ? 9 : sy;
-        return (sx - sy) || (x.a - y.a) || (x.i - y.i);
-      });
-      out.push({ text: source.slice(a, b), covering: covering });
-    }
-    return out;
-  }
-
-  function markedText(tag, className, source, spans) {
+  /* The text as the view model cuts it: a piece covered by shown findings is a mark named
+     after the first of them (the view model lists the one to show first first). */
+  function markedText(tag, className, segments) {
     var box = el(tag, className);
-    segments(source, spans).forEach(function (seg) {
-      if (!seg.covering.length) { box.appendChild(document.createTextNode(seg.text)); return; }
-      var first = seg.covering[0].issue;
+    segments.forEach(function (seg) {
+      var ids = seg.findings.filter(shownIndex);
+      if (!ids.length) { box.appendChild(document.createTextNode(seg.text)); return; }
+      var first = last.issues[ids[0]];
       var mark = el("mark", "tw-mark", seg.text);
       mark.setAttribute("data-rule", first.rule);
       mark.setAttribute("data-category", first.category);
-      mark.setAttribute("data-findings", seg.covering.map(function (r) { return "finding-" + r.i; }).join(" "));
+      mark.setAttribute("data-findings", ids.map(function (i) { return "finding-" + i; }).join(" "));
       box.appendChild(mark);
     });
     return box;
   }
 
-  function categoryOrder(issues) {
-    var order = Object.keys(R.CATEGORIES);
-    issues.forEach(function (x) { if (order.indexOf(x.category) < 0) order.push(x.category); });
-    return order;
+  /* The numbers panel, as the template draws it (the .tw-stats markup of render.js's panel). */
+  function statsPanel(view, notes) {
+    var panel = el("div", "tw-stats");
+    panel.setAttribute("role", "group");
+    panel.setAttribute("aria-label", "Two-Way: this email's numbers");
+    var head = el("div", "tw-stats-head");
+    var score = el("span", "tw-stats-score", view.score);
+    score.title = "Alignment score (0\u2013100)";
+    head.appendChild(score);
+    var verdict = el("span", "tw-stats-verdict", view.verdict);
+    if (view.verdict) verdict.setAttribute("data-verdict", view.verdict);
+    head.appendChild(verdict);
+    panel.appendChild(head);
+    var table = el("table", "tw-stats-table");
+    var tbody = el("tbody");
+    view.rows.forEach(function (row) {
+      var tr = el("tr", "tw-stats-row");
+      tr.setAttribute("data-metric", row.key);
+      if (row.state) tr.setAttribute("data-state", row.state);
+      tr.appendChild(el("th", null, row.label));
+      tr.appendChild(el("td", "tw-stats-value", row.value));
+      tr.appendChild(el("td", "tw-stats-target", row.target));
+      tbody.appendChild(tr);
+    });
+    table.appendChild(tbody);
+    panel.appendChild(table);
+    if (notes.length) {
+      var ul = el("ul", "tw-stats-notes");
+      notes.forEach(function (i) {
+        var issue = last.issues[i];
+        var li = el("li", "tw-stats-note");
+        li.setAttribute("data-category", issue.category);
+        li.setAttribute("data-rule", issue.rule);
+        li.appendChild(el("strong", null, issue.message || issue.rule));
+        if (issue.why) li.appendChild(el("span", "tw-stats-note-why", " " + issue.why));
+        ul.appendChild(li);
+      });
+      panel.appendChild(ul);
+    }
+    return panel;
   }
 
   function render(focusIndex) {
     if (!last) return;
-    var all = last.issues.map(function (issue, i) { return { i: i, issue: issue }; });
-    var shown = all.filter(function (x) { return visible(x.issue); });
-    var spans = shown.filter(function (x) { return !isEmailLevel(x.issue); });
-    var notes = shown.filter(function (x) { return isEmailLevel(x.issue); });
+    var view = last.view;
+    var groups = [];
+    view.groups.forEach(function (g) {
+      var shown = g.findings.filter(shownIndex);
+      if (shown.length) groups.push({ category: g.category, label: g.label, findings: shown });
+    });
+    var notes = view.notes.filter(shownIndex);
     var frag = document.createDocumentFragment();
 
     // The numbers, with the email-level findings.
@@ -245,25 +265,20 @@
     panel.id = "panel";
     var slot = el("div");
     slot.id = "stats-slot";
-    slot.appendChild(R.buildStatsPanel(last.stats, { issues: notes.map(function (x) { return x.issue; }) }));
+    slot.appendChild(statsPanel(view, notes));
     panel.appendChild(slot);
 
-    var groups = [];
-    categoryOrder(last.issues).forEach(function (category) {
-      var items = spans.filter(function (x) { return x.issue.category === category; });
-      if (items.length) groups.push({ category: category, items: items });
-    });
     var counts = el("ul", "counts");
     counts.id = "counts";
     counts.setAttribute("aria-label", "Findings by category");
     groups.forEach(function (g) {
       var li = el("li");
       li.setAttribute("data-category", g.category);
-      var a = el("a", null, R.categoryLabel(g.category));
+      var a = el("a", null, g.label);
       a.href = "#group-" + g.category;
       li.appendChild(a);
       li.appendChild(document.createTextNode(" "));
-      li.appendChild(el("strong", "count", g.items.length));
+      li.appendChild(el("strong", "count", g.findings.length));
       counts.appendChild(li);
     });
     panel.appendChild(counts);
@@ -275,14 +290,12 @@
       var subj = el("p", "marked-subject");
       subj.appendChild(el("span", "marked-label", "Subject:"));
       subj.appendChild(document.createTextNode(" "));
-      var subjText = markedText("span", "marked-subject-text", last.subject,
-        spans.filter(function (x) { return x.issue.field === "subject"; }));
+      var subjText = markedText("span", "marked-subject-text", view.subject);
       subjText.id = "marked-subject";
       subj.appendChild(subjText);
       marked.appendChild(subj);
     }
-    var body = markedText("div", "marked-body", last.text,
-      spans.filter(function (x) { return x.issue.field === "body"; }));
+    var body = markedText("div", "marked-body", view.body);
     body.id = "marked-body";
     marked.appendChild(body);
     frag.appendChild(marked);
@@ -303,33 +316,35 @@
       sw.setAttribute("data-category", g.category);
       sw.setAttribute("aria-hidden", "true");
       gh.appendChild(sw);
-      gh.appendChild(document.createTextNode(R.categoryLabel(g.category) + " "));
-      gh.appendChild(el("span", "count", g.items.length));
+      gh.appendChild(document.createTextNode(g.label + " "));
+      gh.appendChild(el("span", "count", g.findings.length));
       section.appendChild(gh);
       var ol = el("ol", "finding-list");
-      g.items.forEach(function (x) {
+      g.findings.forEach(function (i) {
+        var issue = last.issues[i];
         var li = el("li", "finding");
-        li.id = "finding-" + x.i;
-        li.setAttribute("data-rule", x.issue.rule);
-        li.setAttribute("data-category", x.issue.category);
-        li.setAttribute("data-severity", x.issue.severity || "");
-        var card = R.buildCard(x.issue, {
-          onApply: function (replacement) { apply(x.issue, replacement, order.indexOf(x.i)); },
-          onIgnore: function () { ignored[key(x.issue)] = true; render(order.indexOf(x.i)); },
-          onMute: function () { muted[x.issue.rule] = true; saveMuted(); render(order.indexOf(x.i)); },
+        li.id = "finding-" + i;
+        li.setAttribute("data-rule", issue.rule);
+        li.setAttribute("data-category", issue.category);
+        li.setAttribute("data-severity", issue.severity || "");
+        var card = R.buildCard(issue, {
+          onApply: function (replacement) { apply(issue, replacement, order.indexOf(i)); },
+          onIgnore: function () { ignored[key(issue)] = true; render(order.indexOf(i)); },
+          onMute: function () { muted[issue.rule] = true; saveMuted(); render(order.indexOf(i)); },
         });
         // In the extension the card is a pop-up dialog; here it is an item of a list.
         card.removeAttribute("role");
         card.removeAttribute("aria-label");
         li.appendChild(card);
         ol.appendChild(li);
-        order.push(x.i);
+        order.push(i);
       });
       section.appendChild(ol);
       findings.appendChild(section);
     });
     var mutedRules = Object.keys(muted);
-    var hiddenCount = all.length - shown.length;
+    var n = last.issues.filter(visible).length;
+    var hiddenCount = last.issues.length - n;
     if (hiddenCount || mutedRules.length) {
       var p = el("p", "hidden-note", hiddenCount + " finding" + (hiddenCount === 1 ? "" : "s") + " hidden" +
         (mutedRules.length ? " (muted: " + mutedRules.join(", ") + ")" : "") + ". ");
@@ -347,7 +362,6 @@
     resultBody.appendChild(frag);
     if (grammarState) grammarState.textContent = last.grammar || "—";
 
-    var n = shown.length;
     var score = last.stats.alignment_score;
     var notice = "";
     if (pending && focusIndex === undefined) {
