@@ -9,11 +9,12 @@ if (typeof TwoWaySettings === "undefined" && typeof importScripts === "function"
 }
 
 const ext = globalThis.chrome || globalThis.browser;
-const CONTENT_JS = [
-  "lib/settings.js", "lib/messages.js", "lib/render.js", "content/extract.js", "content/offsets.js",
-  "content/highlight.js", "content/card.js", "content/badge.js", "content/compose.js", "content/main.js",
-];
-const CONTENT_CSS = ["lib/twoway.css"];
+// The sites the rep turns on get the same scripts as the webmail hosts: the manifest's list (Firefox
+// gives its paths as full moz-extension:// URLs, registerContentScripts wants them relative).
+const WEBMAIL_SCRIPTS = ext.runtime.getManifest().content_scripts[0];
+const relative = (p) => p.replace(ext.runtime.getURL(""), "");
+const CONTENT_JS = WEBMAIL_SCRIPTS.js.map(relative);
+const CONTENT_CSS = (WEBMAIL_SCRIPTS.css || []).map(relative);
 const SITES_SCRIPT_ID = "twoway-sites";
 const REQUEST_TIMEOUT_MS = 15000;
 

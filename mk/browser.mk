@@ -1,7 +1,8 @@
 # The browser extension (issue 4; docs/extension.md): what its tests and benchmark need.
 # - Debian's Chromium at /usr/bin/chromium (driven by PyPI playwright; `playwright install` cannot
 #   download browsers here), installed with apt when missing (CI runs as root).
-# - npm devDependencies from package-lock.json: web-ext (lint) and jsdom (node --test unit tests).
+# - npm devDependencies from package-lock.json: web-ext (lint), jsdom (node --test unit tests) and the
+#   real editor packages the e2e tests mount (tinymce, ckeditor5, quill, prosemirror-*, roosterjs).
 # The tests themselves run under pytest: tests/extension/. Only `make test` and `make bench` need
 # these (not `make run`, not `make setup`).
 

@@ -2,13 +2,14 @@
  * The finding card, in a closed shadow root so the page's CSS cannot reach it.
  *
  *   globalThis.TwoWayCard = {
+ *     cssText() -> Promise<string>   twoway.css (for shadow roots and same-origin frames)
  *     makeHost(kind) -> {host, shadow, style}   a fixed-position host on <html> (also used by the badge)
  *     open(issue, anchorRange, handlers, {focus, hover}) ; close(reason) ; isOpen() ; current()
  *     keepOpen() / closeSoon()   hover bookkeeping
  *   }
  * handlers: {onApply(rep), onIgnore(), onMute(), onClose(reason)}; rendering is TwoWayRender.buildCard.
  * Keyboard: Tab moves through the card's buttons, Esc closes it (focus goes back to the editor).
- * The host carries data-open / data-rule / data-category for tests; all text is set as text.
+ * The host carries data-open / data-rule / data-category / data-replacements for tests; all text is set as text.
  */
 (function (root) {
   "use strict";
@@ -71,8 +72,9 @@
   }
 
   function place(host, range) {
-    var rects = range ? range.getClientRects() : [];
-    var r = rects.length ? rects[0] : (range ? range.getBoundingClientRect() : { left: 20, top: 20, bottom: 20 });
+    // In top-viewport coordinates, also for a range inside a same-origin iframe.
+    var rects = range ? root.TwoWayFrames.clientRects(range) : [];
+    var r = rects.length ? rects[0] : { left: 20, top: 20, bottom: 20 };
     var card = state && state.card;
     // Measure at the origin, where the host has the whole viewport to lay out in.
     host.style.left = "0px";
@@ -117,6 +119,8 @@
     b.host.dataset.open = "true";
     b.host.dataset.rule = issue.rule || "";
     b.host.dataset.category = issue.category || "";
+    // A finding may come with no wording to apply (only its advice): tests and styles read this.
+    b.host.dataset.replacements = String((issue.replacements || []).filter(function (r) { return typeof r === "string"; }).length);
     place(b.host, range);
     root.TwoWayHighlight.setActive(range);
     if (opts.focus) {
@@ -150,6 +154,6 @@
   function contains(node) { return !!(box && node && (node === box.host)); }
   function reposition() { if (state && box) place(box.host, state.range); }
 
-  root.TwoWayCard = { makeHost: makeHost, open: open, close: close, isOpen: isOpen, current: current,
+  root.TwoWayCard = { cssText: cssText, makeHost: makeHost, open: open, close: close, isOpen: isOpen, current: current,
     keepOpen: keepOpen, closeSoon: closeSoon, contains: contains, reposition: reposition };
 })(typeof globalThis !== "undefined" ? globalThis : this);

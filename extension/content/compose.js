@@ -1,57 +1,39 @@
 /*
  * One compose box: lints what the rep wrote after a pause and draws the findings.
  *
- *   new TwoWayCompose(bodyEl, {subject: inputEl|null, getSettings, saveMuted(rule)})
+ *   new TwoWayCompose(bodyEl, {adapter, subject: inputEl|null, anchor, getSettings, saveMuted(rule)})
  *     .layout()   reposition badge / mirrors / card (scroll, resize)
  *     .render()   redraw from the last answer (settings changed)
  *     .destroy()
  *
  * Correctness under typing:
- * - lint ~500 ms after the last keystroke; one request in flight per box; nothing sent when the
+ * - lint ~500 ms after the last change; one request in flight per box; nothing sent when the
  *   text (body + subject) did not change since the last answer;
- * - the answer is rebased onto the text as it is now (TwoWayOffsets.rebase): spans in untouched
+ * - the answer is rebased onto the text as it is now (TwoWayOffsets.mapper): spans in untouched
  *   text move with it, spans the rep edited meanwhile are dropped;
- * - after drawing, live Ranges follow edits; on each input the ranges whose text changed are
+ * - after drawing, live Ranges follow edits; on each change the ranges whose text changed are
  *   removed at once, so an underline never sits on other words than the ones the server flagged;
  * - errors: the badge says so, retries back off (1 s doubling to 10 s), linting resumes by itself.
- * The editor's DOM is never written to, except by applying a replacement the rep clicked
- * (execCommand("insertText"), so the webmail sees it and Ctrl+Z undoes it).
- * Performance: measures "twoway:keystroke" (work per input event) and "twoway:lint-to-draw".
+ * The editor's DOM is never written to, except by applying a wording the rep clicked (edit.js).
+ * Mouse and keyboard (the card): interact.js. Performance: "twoway:keystroke" (work per change),
+ * "twoway:lint-to-draw".
  */
 (function (root) {
   "use strict";
   var ext = root.chrome || root.browser;
   var DEBOUNCE_MS = 500;
-  var HOVER_MS = 250;
   var WORD = /[\w\u00c0-\uffff]/;
-
-  function isField(el) { return el.localName === "textarea" || el.localName === "input"; }
-
-  function Field(el, name) {
-    this.el = el;
-    this.name = name;             // "body" | "subject"
-    this.field = isField(el);
-    this.mirror = this.field ? new root.TwoWayHighlight.Mirror(el) : null;
-    this.items = [];
-  }
-  Field.prototype.extraction = function () {
-    if (this.mirror) { this.mirror.sync(true); return this.mirror.extraction(); }
-    return root.TwoWayExtract.extract(this.el);
-  };
-  Field.prototype.text = function () {
-    return this.field ? this.el.value : root.TwoWayExtract.extract(this.el).text;
-  };
 
   function TwoWayCompose(bodyEl, opts) {
     var self = this;
     this.opts = opts || {};
-    this.body = new Field(bodyEl, "body");
-    this.subject = this.opts.subject ? new Field(this.opts.subject, "subject") : null;
+    var adapter = this.opts.adapter || {};
+    var onChange = function (f) { self.onChange(f); };
+    this.body = new root.TwoWayField(bodyEl, "body", adapter, onChange);
+    this.subject = this.opts.subject ? new root.TwoWayField(this.opts.subject, "subject", {}, onChange) : null;
     this.fields = this.subject ? [this.body, this.subject] : [this.body];
-    this.badge = new root.TwoWayBadge(bodyEl);
-    this.ctl = new AbortController();
+    this.badge = new root.TwoWayBadge(this.opts.anchor || bodyEl);
     this.timer = 0;
-    this.hoverTimer = 0;
     this.inflight = false;
     this.pending = false;
     this.answeredKey = null;
@@ -61,18 +43,7 @@
     this.retryAt = 0;
     this.answers = 0;
     this.destroyed = false;
-
-    var signal = { signal: this.ctl.signal };
-    this.fields.forEach(function (f) {
-      f.el.addEventListener("input", function () { self.onInput(f); }, signal);
-      f.el.addEventListener("mousemove", function (ev) { self.onMouseMove(f, ev); }, { signal: self.ctl.signal, passive: true });
-      f.el.addEventListener("mouseleave", function () { self.onMouseLeave(); }, signal);
-      f.el.addEventListener("click", function (ev) { self.onClick(f, ev); }, signal);
-      f.el.addEventListener("keydown", function (ev) { self.onKeyDown(f, ev); }, signal);
-      if (f.mirror) {
-        f.el.addEventListener("scroll", function () { f.mirror.syncPosition(); root.TwoWayCard.reposition(); }, { signal: self.ctl.signal, passive: true });
-      }
-    });
+    this.interact = new root.TwoWayInteract(this);
     if (typeof ResizeObserver === "function") {
       this.resizer = new ResizeObserver(function () { self.layout(true); });
       this.fields.forEach(function (f) { self.resizer.observe(f.el); });
@@ -81,7 +52,7 @@
   }
 
   // ---- typing -------------------------------------------------------------------------------
-  TwoWayCompose.prototype.onInput = function (f) {
+  TwoWayCompose.prototype.onChange = function (f) {
     var t0 = performance.now();
     if (f.mirror) f.mirror.sync(true);
     this.validate(f);
@@ -233,7 +204,7 @@
         if (!pos) return;
         // The words under the range must be the words the server flagged.
         if (ex.text.slice(pos.start, pos.end) !== sent.slice(issue.start, issue.end)) return;
-        var range = root.TwoWayOffsets.toRange(ex, pos.start, pos.end, document);
+        var range = root.TwoWayOffsets.toRange(ex, pos.start, pos.end, f.el.ownerDocument);
         if (!range) return;
         var item = { issue: issue, range: range, category: issue.category, text: range.toString(), field: f };
         root.TwoWayHighlight.add(item.category, range);
@@ -256,135 +227,13 @@
     } catch (err) { /* ignore */ }
   };
 
-  // ---- the card ----------------------------------------------------------------------------------
-  TwoWayCompose.prototype.itemAt = function (x, y) {
-    for (var k = 0; k < this.fields.length; k++) {
-      var items = this.fields[k].items;
-      for (var i = 0; i < items.length; i++) {
-        var rects = items[i].range.getClientRects();
-        for (var j = 0; j < rects.length; j++) {
-          var r = rects[j];
-          if (x >= r.left - 1 && x <= r.right + 1 && y >= r.top - 1 && y <= r.bottom + 3) return items[i];
-        }
-      }
-    }
-    return null;
-  };
-
-  TwoWayCompose.prototype.itemAtCaret = function (f) {
-    var items = f.items;
-    if (!items.length) return null;
-    if (f.field) {
-      var pos = f.el.selectionStart;
-      for (var i = 0; i < items.length; i++) {
-        if (pos >= items[i].range.startOffset && pos <= items[i].range.endOffset) return items[i];
-      }
-      return items.filter(function (it) { return it.range.startOffset >= pos; })[0] || items[0];
-    }
-    var sel = document.getSelection();
-    if (!sel || !sel.rangeCount) return items[0];
-    var node = sel.focusNode, off = sel.focusOffset;
-    for (var j = 0; j < items.length; j++) {
-      try { if (items[j].range.comparePoint(node, off) === 0) return items[j]; } catch (err) { /* other tree */ }
-    }
-    for (var n = 0; n < items.length; n++) {
-      try { if (items[n].range.comparePoint(node, off) > 0) continue; return items[n]; } catch (err) { /* ignore */ }
-    }
-    return items[0];
-  };
-
-  TwoWayCompose.prototype.openCard = function (item, opts) {
-    var self = this;
-    if (!this.stillValid(item)) { this.validate(item.field); return; }
-    var handlers = {
-      onApply: function (rep) { self.apply(item, rep); },
-      onIgnore: function () { self.ignore(item); },
-      onMute: function () { self.mute(item); },
-      onClose: function (reason) {
-        if (reason === "escape" || reason === "button") self.refocus(item.field);
-      },
-    };
-    root.TwoWayCard.open(item.issue, item.range, handlers, opts);
-    var cur = root.TwoWayCard.current();
-    if (cur) cur.owner = this;
-  };
-
-  TwoWayCompose.prototype.refocus = function (f) {
-    try { f.el.focus({ preventScroll: true }); } catch (err) { /* ignore */ }
-  };
-
-  TwoWayCompose.prototype.onMouseMove = function (f, ev) {
-    var self = this;
-    var item = this.itemAt(ev.clientX, ev.clientY);
-    clearTimeout(this.hoverTimer);
-    var cur = root.TwoWayCard.current();
-    if (item) {
-      if (cur && cur.issue === item.issue) { root.TwoWayCard.keepOpen(); return; }
-      this.hoverTimer = setTimeout(function () {
-        if (!self.destroyed) self.openCard(item, { hover: true });
-      }, HOVER_MS);
-    } else if (cur && cur.hover && cur.owner === this) {
-      root.TwoWayCard.closeSoon();
-    }
-  };
-
-  TwoWayCompose.prototype.onMouseLeave = function () {
-    clearTimeout(this.hoverTimer);
-    var cur = root.TwoWayCard.current();
-    if (cur && cur.hover && cur.owner === this) root.TwoWayCard.closeSoon();
-  };
-
-  TwoWayCompose.prototype.onClick = function (f, ev) {
-    var item = this.itemAt(ev.clientX, ev.clientY);
-    if (item) { clearTimeout(this.hoverTimer); this.openCard(item, { hover: false }); }
-  };
-
-  TwoWayCompose.prototype.onKeyDown = function (f, ev) {
-    if (ev.key === "Enter" && ev.altKey && !ev.ctrlKey && !ev.metaKey) {
-      var item = this.itemAtCaret(f);
-      if (item) {
-        ev.preventDefault();
-        ev.stopPropagation();
-        this.openCard(item, { focus: true });
-      }
-    } else if (ev.key === "Escape" && root.TwoWayCard.isOpen()) {
-      var cur = root.TwoWayCard.current();
-      if (cur && cur.owner === this) { ev.preventDefault(); ev.stopPropagation(); root.TwoWayCard.close("escape-editor", true); }
-    }
-  };
-
   // ---- actions -----------------------------------------------------------------------------------
-  TwoWayCompose.prototype.apply = function (item, rep) {
+  // The wording replaces exactly the finding's span, through the editor's own editing path.
+  TwoWayCompose.prototype.apply = function (item, text) {
     var f = item.field;
     if (!this.stillValid(item)) { this.validate(f); return; }
-    var doc = f.el.ownerDocument;
-    var ok = false;
-    if (f.field) {
-      var start = item.range.startOffset, end = item.range.endOffset;
-      f.el.focus({ preventScroll: true });
-      f.el.setSelectionRange(start, end);
-      try { ok = doc.execCommand("insertText", false, rep); } catch (err) { ok = false; }
-      if (!ok) {
-        f.el.setRangeText(rep, start, end, "end");
-        f.el.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertReplacementText", data: rep }));
-      }
-    } else {
-      f.el.focus({ preventScroll: true });
-      var sel = doc.getSelection();
-      sel.removeAllRanges();
-      sel.addRange(item.range.cloneRange());
-      try { ok = doc.execCommand("insertText", false, rep); } catch (err) { ok = false; }
-      if (!ok) {
-        var before = new InputEvent("beforeinput", { bubbles: true, cancelable: true, inputType: "insertReplacementText", data: rep });
-        if (f.el.dispatchEvent(before)) {
-          var r = sel.getRangeAt(0);
-          r.deleteContents();
-          r.insertNode(doc.createTextNode(rep));
-          sel.collapseToEnd();
-          f.el.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertReplacementText", data: rep }));
-        }
-      }
-    }
+    if (f.field) root.TwoWayEdit.replaceField(f.el, item.range.startOffset, item.range.endOffset, text);
+    else root.TwoWayEdit.replaceRange(f.el, item.range, text, f.adapter.hooks);
     this.schedule(150);
   };
 
@@ -392,16 +241,20 @@
     var i = item.issue;
     this.ignored.add(i.rule + "\u0000" + i.field + "\u0000" + i.text);
     this.render();
-    this.refocus(item.field);
+    this.interact.refocus(item.field);
   };
 
   TwoWayCompose.prototype.mute = function (item) {
     if (this.opts.saveMuted) this.opts.saveMuted(item.issue.rule);
-    this.refocus(item.field);
+    this.interact.refocus(item.field);
   };
 
   // ---- housekeeping ------------------------------------------------------------------------------
-  TwoWayCompose.prototype.connected = function () { return this.body.el.isConnected; };
+  // Gone from the page, or a text box hidden since (a rich editor taking over its textarea).
+  TwoWayCompose.prototype.connected = function () {
+    var el = this.body.el;
+    return el.isConnected && (!this.body.field || el.getClientRects().length > 0);
+  };
 
   TwoWayCompose.prototype.layout = function (restyle) {
     this.fields.forEach(function (f) {
@@ -417,13 +270,12 @@
   TwoWayCompose.prototype.destroy = function () {
     this.destroyed = true;
     clearTimeout(this.timer);
-    clearTimeout(this.hoverTimer);
-    this.ctl.abort();
+    this.interact.destroy();
     if (this.resizer) this.resizer.disconnect();
     this.clear();
     var cur = root.TwoWayCard.current();
     if (cur && cur.owner === this) root.TwoWayCard.close("gone", true);
-    this.fields.forEach(function (f) { if (f.mirror) f.mirror.destroy(); });
+    this.fields.forEach(function (f) { f.destroy(); });
     this.badge.destroy();
   };
 

@@ -5,7 +5,7 @@
  *   globalThis.TwoWayExtract = {
  *     EXCLUDE_SELECTOR,   // subtrees never linted: quoted thread, signatures, tracking marks
  *     STOP_SELECTOR,      // everything from here on is the quoted original (Outlook reply header)
- *     extract(root) -> { text, segments: [{node, start, end}], root }
+ *     extract(root, exclude?) -> { text, segments: [{node, start, end}], root }   exclude: the adapter's own
  *     fieldText(el) -> { text, segments: [], root, field: true } for <textarea>/<input>
  *   }
  *
@@ -18,7 +18,8 @@
   "use strict";
 
   var EXCLUDE_SELECTOR = [
-    ".gmail_quote", "blockquote", ".gmail_extra", ".gmail_attr",
+    // A forward's note can sit inside .gmail_quote_container, before its .gmail_attr header.
+    ".gmail_quote:not(.gmail_quote_container)", "blockquote", ".gmail_extra", ".gmail_attr",
     ".gmail_signature", ".gmail_signature_prefix", "[data-smartmail=\"gmail_signature\"]",
     "[hspace=\"streak-pt-mark\"]",
     "#Signature", "[id$=\"_Signature\"]", "[id=\"signature\"]", ".x_gmail_signature",
@@ -26,8 +27,10 @@
     "[contenteditable=\"false\"]", "[aria-hidden=\"true\"]", "[hidden]",
   ].join(",");
 
-  // Outlook puts the reply header and the quoted body after these, as siblings of the rep's text.
+  // Gmail's reply/forward header ("On ... wrote:", "Forwarded message") and Outlook's reply header
+  // start the quoted original. Outlook puts the reply header and the quoted body after these, as siblings of the rep's text.
   var STOP_SELECTOR = [
+    ".gmail_quote_container > .gmail_attr",
     "#appendonsend", "[id$=\"appendonsend\"]", "#divRplyFwdMsg", "[id$=\"divRplyFwdMsg\"]",
     "#mail-editor-reference-message-container", "[id$=\"OLK_SRC_BODY_SECTION\"]",
   ].join(",");
@@ -44,7 +47,8 @@
   var WS_ONLY_WITH_NEWLINE = /^[ \t\r\n]*\n[ \t\r\n]*$/;
   var NORMALIZE = /[\u00a0\t\r\n]/g;
 
-  function extract(rootEl) {
+  function extract(rootEl, exclude) {
+    var excluded = exclude ? EXCLUDE_SELECTOR + "," + exclude : EXCLUDE_SELECTOR;
     var segments = [];
     var parts = [];
     var length = 0;
@@ -73,7 +77,7 @@
         } else if (type === 1) {
           if (child.matches(STOP_SELECTOR)) { stopped = true; return; }
           var tag = child.localName;
-          if (child.matches(EXCLUDE_SELECTOR)) {
+          if (child.matches(excluded)) {
             if (BLOCK[tag] === 1) newline();     // a skipped block still separates lines
             continue;
           }

@@ -4,6 +4,7 @@
  *   globalThis.TwoWayHighlight = {
  *     supported,
  *     add(category, range), remove(category, range), setActive(range|null),
+ *     adoptStyles(doc, cssText)   the highlight styles for a same-origin frame's document,
  *     Mirror(field)  // overlay for <textarea>/<input>, where highlights cannot paint:
  *       .sync()          copy the field's value (minimal edit, so live Ranges follow), style, position
  *       .extraction()    {text, segments} over the mirror's text node, for TwoWayOffsets.toRange
@@ -17,31 +18,53 @@
   var ACTIVE = "twoway-active";
   var activeRange = null;
 
-  function registry(name) {
-    var h = root.CSS.highlights.get(name);
+  // Each document has its own highlight registry: a range in a same-origin iframe is registered
+  // with that frame's window, whose document gets the highlight styles (adopted, not a node).
+  function windowOf(range) {
+    var win = range.startContainer.ownerDocument.defaultView;
+    return win && win.CSS && win.CSS.highlights ? win : null;
+  }
+
+  function registry(win, name) {
+    var h = win.CSS.highlights.get(name);
     if (!h) {
-      h = new root.Highlight();
+      h = new win.Highlight();
       h.priority = name === ACTIVE ? 2 : 1;
-      root.CSS.highlights.set(name, h);
+      win.CSS.highlights.set(name, h);
     }
     return h;
   }
 
+  function adoptStyles(doc, cssText) {
+    if (doc === document || !cssText || doc.__twowayStyled) return;
+    try {
+      var sheet = new doc.defaultView.CSSStyleSheet();
+      sheet.replaceSync(cssText);
+      doc.adoptedStyleSheets = doc.adoptedStyleSheets.concat([sheet]);
+      doc.__twowayStyled = true;
+    } catch (err) { /* no constructable sheets: underlines stay unstyled in that frame */ }
+  }
+
   function add(category, range) {
-    if (supported && range) registry(root.TwoWayRender.highlightName(category)).add(range);
+    var win = supported && range && windowOf(range);
+    if (win) registry(win, root.TwoWayRender.highlightName(category)).add(range);
   }
   function remove(category, range) {
-    if (!supported || !range) return;
-    var h = root.CSS.highlights.get(root.TwoWayRender.highlightName(category));
+    var win = supported && range && windowOf(range);
+    if (!win) return;
+    var h = win.CSS.highlights.get(root.TwoWayRender.highlightName(category));
     if (h) h.delete(range);
     if (activeRange === range) setActive(null);
   }
   function setActive(range) {
     if (!supported) return;
-    var h = registry(ACTIVE);
-    h.clear();
+    if (activeRange) {
+      var prev = windowOf(activeRange);
+      if (prev) registry(prev, ACTIVE).clear();
+    }
     activeRange = range || null;
-    if (range) h.add(range);
+    var win = range && windowOf(range);
+    if (win) registry(win, ACTIVE).add(range);
   }
 
   var COPY = [
@@ -110,5 +133,5 @@
   };
   Mirror.prototype.destroy = function () { this.el.remove(); };
 
-  root.TwoWayHighlight = { supported: supported, add: add, remove: remove, setActive: setActive, Mirror: Mirror };
+  root.TwoWayHighlight = { supported: supported, add: add, remove: remove, setActive: setActive, adoptStyles: adoptStyles, Mirror: Mirror };
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -1,32 +1,26 @@
 /*
- * Content script entry: finds compose boxes (now and as they appear), wires each to a
- * TwoWayCompose, keeps settings fresh. Read-only towards the page until the rep applies a fix.
+ * Content script entry: finds compose boxes (now and as they appear, in this document and in
+ * its same-origin frames), wires each to a TwoWayCompose with its editor family's adapter, keeps
+ * settings fresh. Read-only towards the page until the rep applies a wording.
  *
- * Webmail (Gmail, Outlook on the web): the message-body editors and their subject lines.
- * Other sites the rep turned on (options -> sites): every visible <textarea> and contenteditable.
+ * Webmail hosts (TwoWayHosts): the Gmail and Outlook adapters. Other sites the rep turned on:
+ * TinyMCE, CKEditor 5, Quill, ProseMirror, then any other textarea / contenteditable.
+ * A frame whose parent this script can reach is left to the parent's script (frames.js).
  */
 (function (root) {
   "use strict";
   if (root.__twowayLoaded) return;       // injected twice (manifest + registered script)
   root.__twowayLoaded = true;
+  // (window, not root: in Firefox a content script's global is a sandbox, not the window.)
+  if (window.top !== window.self && root.TwoWayFrames.reachable(window.parent)) return;
   var ext = root.chrome || root.browser;
 
-  var WEBMAIL = /^(mail\.google\.com|outlook\.office\.com|outlook\.office365\.com|outlook\.live\.com)$/;
-  var webmail = WEBMAIL.test(location.hostname);
-
-  var BODY_WEBMAIL = [
-    "[contenteditable=\"true\"][g_editable=\"true\"]",
-    "[contenteditable=\"true\"][role=\"textbox\"][aria-label^=\"message body\" i]",
-  ].join(",");
-  var BODY_SITE = "textarea, [contenteditable=\"true\"], [contenteditable=\"\"], [contenteditable=\"plaintext-only\"]";
-  var SUBJECT = [
-    "input[name=\"subjectbox\"]",
-    "input[aria-label=\"subject\" i]", "input[aria-label=\"add a subject\" i]",
-    "input[placeholder=\"add a subject\" i]", "input[name=\"subject\" i]",
-  ].join(",");
-
+  var webmail = root.TwoWayHosts.isWebmail(location.hostname);
+  var adapters = root.TwoWayAdapters.active(webmail);
   var settings = root.TwoWaySettings ? root.TwoWaySettings.normalize(null) : {};
   var composes = [];
+  var watched = new WeakSet();          // documents with our observers
+  var cssText = "";
 
   function getSettings() { return settings; }
   function saveMuted(rule) {
@@ -37,7 +31,7 @@
     try { ext.storage.local.set({ muted: muted }); } catch (err) { /* orphaned */ }
   }
 
-  function usable(el) {
+  function usable(el, adapter) {
     if (el.closest("[data-twoway]")) return false;
     if (el.localName === "textarea") {
       if (el.readOnly || el.disabled) return false;
@@ -47,25 +41,22 @@
     // Only the outermost editable of a nested group.
     var parent = el.parentElement && el.parentElement.closest("[contenteditable]");
     if (parent && parent.isContentEditable) return false;
-    if (!webmail && el.getClientRects().length === 0) return false;
-    // Outlook's separate signature editor is not the message.
-    var label = (el.getAttribute("aria-label") || "").toLowerCase();
-    if (label.indexOf("signature") === 0) return false;
-    return true;
+    if (!webmail && adapter.name === "plain" && el.getClientRects().length === 0 && el !== el.ownerDocument.body) return false;
+    return !adapter.accept || adapter.accept(el);
   }
 
-  function findSubject(body, selector) {
+  // The subject line of this body: in the nearest ancestor (across frames) that holds one, when
+  // that ancestor holds no other compose body.
+  function findSubject(body, adapter) {
+    if (!adapter.subjects) return null;
     if (body.localName === "textarea" || body.localName === "input") {
       var form = body.form || body.closest("form");
-      return form ? form.querySelector(SUBJECT) : null;
+      if (form) return form.querySelector(adapter.subjects);
     }
-    var node = body.parentElement;
-    for (var depth = 0; node && depth < 40; depth++, node = node.parentElement) {
-      var subj = node.querySelector(SUBJECT);
-      if (subj) {
-        // The nearest ancestor holding a subject must hold no other compose body.
-        return node.querySelectorAll(selector).length <= 1 ? subj : null;
-      }
+    var node = root.TwoWayFrames.outerElement(body);
+    for (var el = node.parentElement, depth = 0; el && depth < 40; depth++, el = el.parentElement) {
+      var subj = el.querySelector(adapter.subjects);
+      if (subj) return el.querySelectorAll(adapter.bodies + ", iframe").length <= 1 ? subj : null;
     }
     return null;
   }
@@ -75,22 +66,33 @@
     return false;
   }
 
+  function scanDocument(doc) {
+    watch(doc);
+    for (var a = 0; a < adapters.length; a++) {
+      var adapter = adapters[a];
+      var found = doc.querySelectorAll(adapter.bodies);
+      for (var i = 0; i < found.length; i++) {
+        var el = found[i];
+        if (known(el) || !usable(el, adapter)) continue;
+        if (composes.some(function (c) { return c.body.el.contains(el) || el.contains(c.body.el); })) continue;
+        var subject = findSubject(el, adapter);
+        if (subject && known(subject)) subject = null;
+        if (doc !== document) root.TwoWayHighlight.adoptStyles(doc, cssText);
+        composes.push(new root.TwoWayCompose(el, {
+          adapter: adapter, subject: subject, anchor: root.TwoWayFrames.outerElement(el),
+          getSettings: getSettings, saveMuted: saveMuted,
+        }));
+      }
+    }
+  }
+
   function scan() {
-    // Drop boxes that left the page.
     composes = composes.filter(function (c) {
       if (c.connected()) return true;
       c.destroy();
       return false;
     });
-    var selector = webmail ? BODY_WEBMAIL : BODY_SITE;
-    var found = document.querySelectorAll(selector);
-    for (var i = 0; i < found.length; i++) {
-      var el = found[i];
-      if (known(el) || !usable(el)) continue;
-      var subject = findSubject(el, selector);
-      if (subject && known(subject)) subject = null;
-      composes.push(new root.TwoWayCompose(el, { subject: subject, getSettings: getSettings, saveMuted: saveMuted }));
-    }
+    root.TwoWayFrames.documents(document).forEach(scanDocument);
   }
 
   var scanTimer = 0;
@@ -110,29 +112,28 @@
     });
   }
 
-  function start() {
-    var mo = new MutationObserver(function (records) {
+  // Observers on a document (this one or a same-origin frame's): new editors, frames that load,
+  // scrolling, and clicks outside the card.
+  function watch(doc) {
+    if (watched.has(doc)) return;
+    watched.add(doc);
+    var win = doc.defaultView;
+    new win.MutationObserver(function (records) {
       for (var i = 0; i < records.length; i++) {
         if (records[i].addedNodes.length || records[i].removedNodes.length) { scanSoon(); return; }
       }
-    });
-    mo.observe(document.documentElement, { childList: true, subtree: true });
-    if (!webmail) {
-      // A field made editable later, or shown later, is picked up when the rep focuses it.
-      document.addEventListener("focusin", function (ev) {
-        var t = ev.target;
-        if (t && t.matches && t.matches(BODY_SITE) && !known(t)) scanSoon();
-      }, true);
-    }
-    window.addEventListener("scroll", layoutSoon, { capture: true, passive: true });
-    window.addEventListener("resize", layoutSoon, { passive: true });
-    document.addEventListener("mousedown", function (ev) {
+    }).observe(doc, { childList: true, subtree: true });
+    doc.addEventListener("load", function (ev) { if (ev.target && ev.target.localName === "iframe") scanSoon(); }, true);
+    // A field made editable or shown later is picked up when the rep focuses it.
+    doc.addEventListener("focusin", function (ev) { if (ev.target && !known(ev.target)) scanSoon(); }, true);
+    win.addEventListener("scroll", layoutSoon, { capture: true, passive: true });
+    win.addEventListener("resize", layoutSoon, { passive: true });
+    doc.addEventListener("mousedown", function (ev) {
       if (!root.TwoWayCard.isOpen()) return;
       var path = ev.composedPath ? ev.composedPath() : [];
       for (var i = 0; i < path.length; i++) if (path[i] && path[i].dataset && path[i].dataset.twoway) return;
       root.TwoWayCard.close("outside", true);
     }, true);
-    scan();
   }
 
   function loadSettings(then) {
@@ -147,5 +148,5 @@
     });
   } catch (err) { /* orphaned */ }
 
-  loadSettings(start);
+  root.TwoWayCard.cssText().then(function (css) { cssText = css; loadSettings(scan); });
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -24,6 +24,10 @@ CHROMIUM = os.environ.get("TWOWAY_CHROMIUM", "/usr/bin/chromium")
 GMAIL_URL = "https://mail.google.com/mail/u/0/#inbox?compose=new"
 OUTLOOK_URL = "https://outlook.office.com/mail/deeplink/compose"
 SITE_URL = "http://localhost/crm/compose"   # a site the rep turned on (host permission already held)
+NPM_URL = "http://localhost/npm/"           # node_modules, for pages built on the real editor packages
+NODE_MODULES = ROOT / "node_modules"
+CONTENT_TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".css": "text/css", ".json": "application/json",
+                 ".svg": "image/svg+xml", ".woff2": "font/woff2", ".woff": "font/woff", ".png": "image/png"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -129,10 +133,25 @@ class Browser:
 
     def _route(self, route):
         url = route.request.url.split("#")[0]
+        if url.startswith(NPM_URL):
+            return self._npm(route, url[len(NPM_URL):].split("?")[0])
         for prefix, html in self.pages.items():
             if url == prefix or url.startswith(prefix):
                 return route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
         return route.fulfill(status=204, body="")
+
+    def _npm(self, route, rel: str):
+        path = (NODE_MODULES / rel).resolve()
+        if NODE_MODULES.resolve() not in path.parents or not path.is_file():
+            return route.fulfill(status=404, body="")
+        return route.fulfill(status=200, body=path.read_bytes(),
+                             content_type=CONTENT_TYPES.get(path.suffix, "application/octet-stream"))
+
+    def turn_on_site(self, origin: str = "http://localhost"):
+        """The rep adds a site under Other sites; the service worker registers the content scripts there."""
+        self.set_settings(sites=[origin])
+        self.sw.evaluate("""async () => { for (let i = 0; i < 50; i++) {
+            if ((await chrome.scripting.getRegisteredContentScripts()).length) return; await new Promise(r => setTimeout(r, 100)); } }""")
 
     def _service_worker(self):
         if not self.ctx.service_workers:

@@ -69,26 +69,46 @@ def test_gmail_quoted_thread_and_signature_are_not_linted(browser, server):
     no_errors(page)
 
 
-def _owa_page():
+def _owa_page(lang="en"):
+    from editor_pages import OUTLOOK_LABELS
+    body_label, subject_label = OUTLOOK_LABELS[lang]
     frag = owa_fragment()
+    frag = frag.replace('aria-label="Message body, press Alt+F10 to exit"', f'aria-label="{body_label}"')
     frag = frag.replace("[placeholder greeting]", "Hi Sam,")
     frag = frag.replace("[placeholder body text — inject test emails here]", "Just checking in to see if you had a chance to look.")
     frag = frag.replace("Alex Example | Account Executive | example.com", "This price expires Friday, so sign today.")
     frag = frag.replace("[placeholder quoted original message]", "I need to hit my quota this month.")
-    return page_html('<div role="main"><input aria-label="Add a subject" value="">' + frag + "</div>", "Outlook")
+    # The signature settings open in a modal dialog with their own multi-line editor: not a message.
+    settings = ('<div role="dialog" aria-modal="true"><div role="textbox" aria-multiline="true" contenteditable="true">'
+                + PRESSURE + "</div></div>")
+    return page_html(f'<div role="main"><input type="text" maxlength="255" aria-label="{subject_label}" value="">'
+                     + frag + "</div>" + settings, "Outlook")
 
 
-def test_outlook_compose_skips_signature_and_quoted_reply(browser, server):
-    page = browser.open(OUTLOOK_URL, _owa_page())
+@pytest.mark.parametrize("lang", ["en", "fr", "de"])
+def test_outlook_compose_skips_signature_and_quoted_reply(browser, server, lang):
+    """Found by role and structure in any UI language; the subject line too."""
+    page = browser.open(OUTLOOK_URL, _owa_page(lang))
     want = expected_spans(server, "Hi Sam,\n\nJust checking in to see if you had a chance to look.")
     assert "Just checking in" in want
     wait_texts(page, want)
+    assert page.evaluate("() => document.querySelectorAll('twoway-badge').length") == 1
     # Typing at the end of the rep's text lints it too; the signature's pressure stays unflagged.
-    page.locator('[aria-label^="Message body"]').click(position={"x": 5, "y": 5})
+    page.locator('[role="main"] [role="textbox"][aria-multiline="true"]').click(position={"x": 5, "y": 5})
     page.keyboard.press("Control+Home")
     page.keyboard.type("I need to hit my quota this month. ")
     wait_highlight(page, "hit my quota")
     assert not any("sign today" in t or "expires" in t for t in highlighted_texts(page))
+    # The subject line (found by structure, not by its label) is linted too.
+    page.locator('input[maxlength="255"]').fill(PRESSURE)
+    subject_spans = expected_spans(server, "Hi", subject=PRESSURE, field="subject")
+    assert subject_spans
+    wait_highlight(page, subject_spans[0])
+    on_mirror = page.evaluate("""() => { const out = [];
+      for (const [n, h] of CSS.highlights) for (const r of h)
+        if (r.startContainer.parentElement?.dataset.twoway === 'mirror') out.push(r.toString());
+      return out.sort(); }""")
+    assert on_mirror == subject_spans
     no_errors(page)
 
 
@@ -265,10 +285,11 @@ def test_compose_box_that_appears_later_is_found(browser, server):
 
 
 def test_textarea_on_a_site_the_rep_turned_on(browser, server):
-    browser.set_settings(sites=["http://localhost"])
-    browser.sw.evaluate("() => new Promise(r => setTimeout(r, 300))")
+    browser.turn_on_site("http://localhost")
     registered = browser.sw.evaluate("() => chrome.scripting.getRegisteredContentScripts()")
     assert registered and registered[0]["matches"] == ["http://localhost/*"]
+    # The same scripts as the webmail hosts get (the manifest's list).
+    assert registered[0]["js"] == browser.sw.evaluate("() => chrome.runtime.getManifest().content_scripts[0].js")
     html = page_html('<form><input name="subject" style="width:400px"><br>'
                      '<textarea id="t" rows="8" cols="60" style="font:15px/1.4 monospace"></textarea></form>', "CRM")
     page = browser.open(SITE_URL, html)

@@ -19,7 +19,8 @@ from selenium.webdriver.common.keys import Keys
 from ext_harness import EXT, HIGHLIGHTS_JS, ROOT, page_html
 from ff_harness import ADDON_ID, FirefoxBrowser, addon_state, available, start_driver
 
-ONE_WAY = "Just checking in to see if you had a chance to look. I need to hit my quota this month."
+# A filler line and a deadline: the rule pack offers a wording for at least one of them.
+ONE_WAY = "Just checking in to see if you had a chance to look. This price expires Friday, so sign today."
 
 
 @pytest.fixture(scope="module")

@@ -74,3 +74,21 @@ test("extraction does not touch the DOM", () => {
   w.TwoWayExtract.extract(ed);
   assert.equal(ed.innerHTML, before);
 });
+
+test("a Gmail forward: the note inside .gmail_quote_container is read, the forwarded message is not", () => {
+  const html = `<div dir="ltr"><div class="gmail_quote gmail_quote_container"><div dir="ltr">My note</div><br>
+    <div dir="ltr" class="gmail_attr">---------- Forwarded message ---------<br>From: Sam</div><br>
+    <div dir="ltr">Their text</div></div></div>`;
+  assert.equal(text(html), "My note");
+  // A reply in the same container starts quoting at its "On ... wrote:" header.
+  const reply = `<div>Mine</div><div class="gmail_quote gmail_quote_container"><div class="gmail_attr">On Mon wrote:</div>
+    <blockquote class="gmail_quote">Theirs</blockquote></div>`;
+  assert.equal(text(reply), "Mine");
+});
+
+test("an editor family's own non-text parts are skipped (adapter exclude)", () => {
+  const w = load(`<div id="ed" contenteditable="true"><p>Hi<span data-mce-bogus="all">zz</span> Sam</p></div>`);
+  const ed = w.document.getElementById("ed");
+  assert.equal(w.TwoWayExtract.extract(ed, "[data-mce-bogus=\"all\"]").text, "Hi Sam");
+  assert.equal(w.TwoWayExtract.extract(ed).text, "Hizz Sam");
+});

@@ -1,0 +1,48 @@
+/*
+ * One field of a compose box (the body or the subject): its text, its underlines, and the signal
+ * that it changed.
+ *
+ *   new TwoWayField(el, name, adapter, onChange) ; .extraction() ; .items ; .destroy()
+ *
+ * Change signal: <textarea>/<input> fire `input`. Rich editors do not all do so (CKEditor 5 fires
+ * `beforeinput` and renders from its model; Quill, ProseMirror and TinyMCE rewrite the DOM on undo
+ * without an `input` event), so a contenteditable is watched with a MutationObserver, which sees
+ * every change whoever made it. The extension itself never writes to the editor, so it never
+ * wakes its own observer.
+ */
+(function (root) {
+  "use strict";
+
+  function isFormField(el) { return el.localName === "textarea" || el.localName === "input"; }
+
+  function TwoWayField(el, name, adapter, onChange) {
+    var self = this;
+    this.el = el;
+    this.name = name;                   // "body" | "subject"
+    this.adapter = adapter || {};
+    this.field = isFormField(el);
+    this.mirror = this.field ? new root.TwoWayHighlight.Mirror(el) : null;
+    this.items = [];
+    if (this.field) {
+      this.onInput = function () { onChange(self); };
+      el.addEventListener("input", this.onInput);
+    } else {
+      var win = el.ownerDocument.defaultView;
+      this.observer = new win.MutationObserver(function () { onChange(self); });
+      this.observer.observe(el, { childList: true, subtree: true, characterData: true });
+    }
+  }
+
+  TwoWayField.prototype.extraction = function () {
+    if (this.mirror) { this.mirror.sync(true); return this.mirror.extraction(); }
+    return root.TwoWayExtract.extract(this.el, this.adapter.exclude);
+  };
+
+  TwoWayField.prototype.destroy = function () {
+    if (this.observer) this.observer.disconnect();
+    if (this.onInput) this.el.removeEventListener("input", this.onInput);
+    if (this.mirror) this.mirror.destroy();
+  };
+
+  root.TwoWayField = TwoWayField;
+})(typeof globalThis !== "undefined" ? globalThis : this);
