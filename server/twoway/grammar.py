@@ -38,10 +38,10 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 import time
 from dataclasses import replace
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from .findings import Finding
-from .textutil import SentenceCache, Utf16Map, split_sentences, utf16_len
+from .textutil import Sentence, SentenceCache, Utf16Map, split_sentences, utf16_len
 
 log = logging.getLogger("twoway.grammar")
 
@@ -194,13 +194,16 @@ class GrammarService:
 
     # -- the lint path -------------------------------------------------------------------
 
-    def check(self, body: str, subject: str = "") -> tuple[list[Finding], str]:
+    def check(self, body: str, subject: str = "", sentences: Sequence[Sentence] | None = None
+              ) -> tuple[list[Finding], str]:
+        """`sentences`: the body's sentences as the linter parsed them (the rep's own words, with
+        code-point spans into `body`); without them the whole body is split here."""
         if self._pid != os.getpid():
             self.after_fork()
         if self.state != "ok" or self._client is None:
             return [], self.state
-        units = [("subject", s) for s in split_sentences(subject or "")] + \
-                [("body", s) for s in split_sentences(body or "")]
+        body_sentences = split_sentences(body or "") if sentences is None else sentences
+        units = [("subject", s) for s in split_sentences(subject or "")] + [("body", s) for s in body_sentences]
         known: dict[str, tuple[Finding, ...]] = {}
         todo: dict[str, None] = {}  # ordered, and a set: a long email must not cost quadratic time
         for _, sentence in units:

