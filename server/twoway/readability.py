@@ -25,6 +25,8 @@ class PronouncingDictionary:
     def __init__(self, text: str):
         self._lines = text.splitlines()
         self._lines.sort()
+        # An email's words repeat across lints: each is looked up once per process.
+        self._cache: dict[str, list[list[str]] | None] = {}
 
     def _entries(self, prefix: str) -> list[str]:
         lines, i = self._lines, bisect.bisect_left(self._lines, prefix)
@@ -35,16 +37,28 @@ class PronouncingDictionary:
         return found
 
     def __getitem__(self, word: str) -> list[list[str]]:
+        if word not in self._cache:
+            if len(self._cache) > 200_000:  # bounded: a stream of unique tokens cannot grow it forever
+                self._cache.clear()
+            self._cache[word] = self._lookup(word)
+        found = self._cache[word]
+        if found is None:
+            raise KeyError(word)
+        return found
+
+    def _lookup(self, word: str) -> list[list[str]] | None:
         # "word PHONES" is the first pronunciation; "word(2) PHONES", "word(3) ..." the others.
         variants = sorted(self._entries(word + "("), key=lambda line: int(line[len(word) + 1:line.index(")")]))
         # A "#" starts a comment ("aalborg AO1 L B AO0 R G # place, danish").
         pronunciations = [line.partition("#")[0].split()[1:] for line in self._entries(word + " ") + variants]
-        if not pronunciations:
-            raise KeyError(word)
-        return pronunciations
+        return pronunciations or None
 
     def __contains__(self, word: str) -> bool:
-        return bool(self._entries(word + " "))
+        try:
+            self[word]
+        except KeyError:
+            return False
+        return True
 
 
 @functools.lru_cache(maxsize=1)

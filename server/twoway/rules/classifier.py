@@ -63,8 +63,9 @@ class NaiveBayes:
         }
 
     def score(self, features: set[str]) -> float:
+        # Only features seen in training weigh anything; the set intersection and the sum run in C.
         weights = self.weights
-        return self.prior + sum(weights.get(f, 0.0) for f in features)
+        return self.prior + sum(map(weights.__getitem__, features & weights.keys()))
 
 
 @dataclass
