@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from ext_harness import EXT
+from loopback import LoopbackServer
 
 FIREFOX = os.environ.get("TWOWAY_FIREFOX") or shutil.which("firefox-esr") or shutil.which("firefox") or ""
 GECKODRIVER = (os.environ.get("TWOWAY_GECKODRIVER") or shutil.which("geckodriver")
@@ -106,17 +106,14 @@ class PageServer:
             def log_message(self, *args):
                 pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
-        self._thread.start()
+        self._server = LoopbackServer(Handler)
+        self.port = self._server.port
 
     def url(self, path: str) -> str:
         return f"http://localhost:{self.port}{path}"
 
     def stop(self):
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        self._server.close()
 
 
 class FirefoxBrowser:

@@ -7,9 +7,8 @@ serves: it is covered there."""
 from __future__ import annotations
 
 import mimetypes
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 import requests
@@ -22,6 +21,7 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from editor_pages import EDITORS  # noqa: E402
 from ext_harness import HIGHLIGHTS_JS, NODE_MODULES  # noqa: E402
 from test_editors_e2e import GREETING, LINE, with_wording  # noqa: E402
+from loopback import LoopbackServer
 
 FIREFOX_EDITORS = sorted(n for n in EDITORS if not n.startswith("outlook"))
 
@@ -48,13 +48,11 @@ class NpmServer:
             def log_message(self, *args):
                 pass
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://localhost:{self._httpd.server_address[1]}/"
-        threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
+        self._server = LoopbackServer(Handler, host_name="localhost")
+        self.url = self._server.url + "/"
 
     def stop(self):
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        self._server.close()
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,8 @@ with the rule findings and "grammar": "unavailable", never a 500; grammar comes 
 from __future__ import annotations
 
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -13,6 +12,7 @@ from twoway import create_app
 from twoway import languagetool_server as lts
 
 from .conftest import grammar_app_for, start_local_languagetool, wait_for_state
+from loopback import LoopbackServer
 
 TEXT = "He go to the store yesterday. This is a limited-time discount for teams your size."
 # A lint must not wait for a LanguageTool that is down or slow: it answers within its budget
@@ -121,14 +121,11 @@ class FakeLanguageTool:
                 else:
                     self._send(200, json.dumps({"matches": []}))
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.server = LoopbackServer(Handler)
+        self.url = self.server.url
 
     def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.server.close()
 
 
 @pytest.mark.parametrize("mode", ["slow", "garbage", "bad-matches"])

@@ -8,14 +8,14 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import requests
 
 from twoway.languagetool_server import free_port
+from loopback import LoopbackServer
 
 ROOT = Path(__file__).resolve().parents[2]
 TWOWAY = str(Path(sys.executable).parent / "twoway")
@@ -148,14 +148,11 @@ class SlowLanguageTool:
                     time.sleep(fake.delay)
                 self._send(json.dumps({"matches": []}))
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.server = LoopbackServer(Handler)
+        self.url = self.server.url
 
     def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.server.close()
 
 
 def post_lint(url: str, text: str, grammar: bool = False, timeout: float = 30, **kwargs) -> requests.Response:
