@@ -24,12 +24,16 @@
     muted: [],
   };
 
-  var WEBMAIL_MATCHES = [
-    "https://mail.google.com/*",
-    "https://outlook.office.com/*",
-    "https://outlook.office365.com/*",
-    "https://outlook.live.com/*",
-  ];
+  // The webmail pages are listed once, in the manifest's content_scripts (content/hosts.js reads
+  // the same list); no script keeps its own copy.
+  var WEBMAIL_MATCHES = (function () {
+    try {
+      return (api.runtime.getManifest().content_scripts || [])
+        .reduce(function (all, s) { return all.concat(s.matches || []); }, []);
+    } catch (err) {
+      return [];  // outside the extension (unit tests): no webmail pages
+    }
+  })();
 
   var API_SUFFIX = /\/api(?:\/v1(?:\/(?:lint|rules|openapi\.json))?)?$/i;
 
