@@ -54,6 +54,8 @@ def test_killed_languagetool_gives_unavailable_fast_and_recovers_when_restarted(
             assert elapsed < NOT_WAITING
             assert answer["grammar"] == "unavailable"
             assert rule_issues(answer) and not grammar_issues(answer)
+        # The server-wide state follows the watcher's probe, which a failed lint wakes.
+        assert wait_for_state(app.extensions["twoway"].grammar, "unavailable", 30)
         assert client.get("/healthz").get_json()["grammar"] == "unavailable"
 
         server.start()  # same port, as an operator's restart would
