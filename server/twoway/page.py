@@ -1,7 +1,7 @@
 """The paste-in lint page at GET / (issue 5).
 
 Progressive enhancement: the page is a plain form that POSTs back to `/` and is answered
-with the same lint result the API gives (``lint_answer``), rendered on the server.
+with the same lint result the API gives (the checker's report), rendered on the server.
 With JavaScript, static/page.js lints as you type through POST /api/v1/page/lint (the same
 answer). Either way the page draws one view model of the answer (build_view: the marked-up
 text, the findings by category, the numbers against their targets), built here: the template
@@ -24,8 +24,8 @@ from . import __version__
 from .api import parse_lint_request, serialize_report, validate_lint_payload
 from .errors import ApiError, error_response
 from .resources import EXTENSION_LIB_DIR
-from .service import checker_of
-from .textutil import Utf16Map
+from .service import Report, checker_of
+from .findings import Finding
 
 # The page's own script and styles are in twoway/static, which the app already serves at
 # /static (Flask's default static folder of the `twoway` package).
@@ -122,8 +122,8 @@ def lint_form():
             notice = "That suggestion no longer matches the text; here is the check of the text as it is."
         else:
             text, subject, notice = applied
-    result = lint_answer(text, subject, grammar)
-    return _render(text=text, subject=subject, grammar=grammar, result=result, notice=notice)
+    report = checker_of(current_app).check(text, subject, grammar)
+    return _render(text=text, subject=subject, grammar=grammar, report=report, notice=notice)
 
 
 @bp.post("/api/v1/page/lint")
@@ -131,8 +131,8 @@ def lint_view():
     """The script's lint: the API's answer (request and errors as POST /api/v1/lint; under
     /api/, so the API token applies) with the page's view model of it under "view"."""
     req = parse_lint_request()
-    answer = lint_answer(req["text"], req["subject"], req["grammar"])
-    return dict(answer, view=build_view(answer, req["text"], req["subject"]))
+    report = checker_of(current_app).check(req["text"], req["subject"], req["grammar"])
+    return dict(serialize_report(report), view=build_view(report))
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -155,9 +155,11 @@ def extension_lib(filename: str):
 # Rendering helpers
 
 
-def _render(text: str = "", subject: str = "", grammar: bool = True, result: dict | None = None,
+def _render(text: str = "", subject: str = "", grammar: bool = True, report: Report | None = None,
             error: str | None = None, notice: str | None = None, status: int = 200):
-    view = build_view(result, text, subject) if result is not None else None
+    # The cards show the API's answer; the view (marks, groups, numbers) is built from the report.
+    result = serialize_report(report) if report is not None else None
+    view = build_view(report) if report is not None else None
     html = render_template(
         "page.html",
         text=text,
@@ -171,7 +173,6 @@ def _render(text: str = "", subject: str = "", grammar: bool = True, result: dic
         max_chars=current_app.config["MAX_CHARS"],
         ext_available=(EXTENSION_LIB_DIR / "render.js").is_file(),
         version=__version__,
-        apply_value=apply_value,
     )
     return html, status
 
@@ -198,52 +199,41 @@ def _same_origin() -> bool:
     return parts.netloc == request.host and parts.scheme in ("http", "https")
 
 
-def apply_value(issue: dict, j: int) -> str:
-    """What a replacement button posts: the finding by field, span and rule (not by its index,
-    which a re-check with grammar could shift), and the replacement's index."""
-    return f"{issue['field']}:{issue['start']}:{issue['end']}:{j}:{issue['rule']}"
+def apply_key(finding: Finding) -> str:
+    """What names a finding in a replacement button's value: its field, span (code points) and
+    rule, not its index, which a re-check with grammar could shift. The button adds the index
+    of its replacement: "body:12:26:0:pressure.fake-deadline"."""
+    return f"{finding.field}:{finding.start}:{finding.end}"
 
 
 def _apply_replacement(value: str, text: str, subject: str, grammar: bool):
-    """Apply the replacement that `value` (see apply_value) names to this same text."""
+    """Apply the replacement that `value` (apply_key, then the replacement's index and the
+    rule) names to this same text."""
     try:
-        field, start16, end16, j, rule = value.split(":", 4)
-        start16, end16, j = int(start16), int(end16), int(j)
+        field, start, end, j, rule = value.split(":", 4)
+        start, end, j = int(start), int(end), int(j)
     except ValueError:
         return None
-    issue = next((x for x in lint_answer(text, subject, grammar)["issues"]
-                  if (x["field"], x["start"], x["end"], x["rule"]) == (field, start16, end16, rule)), None)
-    if issue is None or is_email_level(issue):
+    report = checker_of(current_app).check(text, subject, grammar)
+    finding = next((f for f in report.findings
+                    if (f.field, f.start, f.end, f.rule) == (field, start, end, rule)), None)
+    if finding is None or finding.start == finding.end or not (0 <= j < len(finding.replacements)):
         return None
-    replacements = issue.get("replacements") or []
-    if not (0 <= j < len(replacements)):
-        return None
-    source = subject if issue["field"] == "subject" else text
-    offsets = Utf16Map(source)
-    start, end = offsets.from_utf16(issue["start"]), offsets.from_utf16(issue["end"])
-    if source[start:end] != issue["text"]:
-        return None
-    revised = source[:start] + replacements[j] + source[end:]
-    notice = f"Replaced “{issue['text']}” with “{replacements[j]}”."
-    if issue["field"] == "subject":
+    source = subject if field == "subject" else text
+    replacement = finding.replacements[j]
+    revised = source[:start] + replacement + source[end:]
+    notice = f"Replaced “{source[start:end]}” with “{replacement}”."
+    if field == "subject":
         return text, revised, notice
     return revised, subject, notice
 
 
-def lint_answer(text: str, subject: str, grammar: bool) -> dict:
-    """The API's answer for this text: the page marks up what the extension would."""
-    return serialize_report(checker_of(current_app).check(text, subject, grammar))
-
-
-def is_email_level(issue: dict) -> bool:
-    return issue["start"] == issue["end"]
-
-
-def build_view(answer: dict, text: str, subject: str) -> dict:
+def build_view(report: Report) -> dict:
     """The page's view model of a lint answer: a plain dict (JSON for page.js) that the
     template and the script both draw, so neither decides anything about what is shown.
 
-    Findings are named by their index in answer["issues"]:
+    Findings are named by their index in report.findings, which is their index in the API's
+    answer["issues"] (serialize_report keeps the order):
     - "body", "subject": the text cut at every finding boundary; each piece lists the findings
       that cover it, the one its mark shows first (most severe, then earliest);
     - "groups": the span findings by category (TwoWayRender.CATEGORIES order, then any other),
@@ -251,59 +241,60 @@ def build_view(answer: dict, text: str, subject: str) -> dict:
     - "notes": the email-level findings (start == end), listed with the numbers;
     - "score", "verdict", "rows": the numbers as shown, each row with its target and state
       (low / ok / high) from the answer's stats.targets;
-    - "count": how many findings there are.
+    - "count": how many findings there are;
+    - "apply": each finding's apply_key, for the no-JavaScript replacement buttons.
     """
-    issues = answer["issues"]
-    spans = [i for i, issue in enumerate(issues) if not is_email_level(issue)]
+    findings = report.findings
+    spans = [i for i, f in enumerate(findings) if f.start != f.end]
     groups = []
-    for category in _category_order(issues):
-        members = [i for i in spans if issues[i]["category"] == category]
+    for category in _category_order(findings):
+        members = [i for i in spans if findings[i].category == category]
         if members:
             groups.append({"category": category, "label": CATEGORY_LABELS.get(category, category),
                            "findings": members})
-    stats = answer.get("stats") or {}
+    stats = report.stats
     return {
-        "subject": mark_segments(subject, issues, [i for i in spans if issues[i]["field"] == "subject"]),
-        "body": mark_segments(text, issues, [i for i in spans if issues[i]["field"] == "body"]),
+        "subject": mark_segments(report.subject, findings, [i for i in spans if findings[i].field == "subject"]),
+        "body": mark_segments(report.text, findings, [i for i in spans if findings[i].field == "body"]),
         "groups": groups,
-        "notes": [i for i, issue in enumerate(issues) if is_email_level(issue)],
+        "notes": [i for i, f in enumerate(findings) if f.start == f.end],
         "score": fmt_number(stats.get("alignment_score")),
         "verdict": stats.get("verdict") or "",
         "rows": stat_rows(stats),
-        "count": len(issues),
+        "count": len(findings),
+        "apply": [apply_key(f) for f in findings],
     }
 
 
-def _category_order(issues: list[dict]) -> list[str]:
+def _category_order(findings: list[Finding]) -> list[str]:
     seen = list(CATEGORY_LABELS)
-    for issue in issues:
-        if issue["category"] not in seen:
-            seen.append(issue["category"])
+    for f in findings:
+        if f.category not in seen:
+            seen.append(f.category)
     return seen
 
 
 _SEVERITY_RANK = {"error": 0, "warning": 1, "suggestion": 2}
 
 
-def mark_segments(source: str, issues: list[dict], indices: list[int]) -> list[dict]:
-    """Split `source` at every boundary of the findings `indices` (UTF-16 offsets). Each piece
-    is {"text", "findings"}: the indices of the findings covering it, the one to show first
-    (most severe, then earliest) first; none for unmarked text."""
+def mark_segments(source: str, findings: list[Finding], indices: list[int]) -> list[dict]:
+    """Split `source` at every boundary of the findings `indices` (code points). Each piece is
+    {"text", "findings"}: the indices of the findings covering it, the one to show first (most
+    severe, then earliest) first; none for unmarked text."""
     if not source:
         return []
-    offsets = Utf16Map(source)
     ranges = []
     for i in indices:
-        issue = issues[i]
-        start = max(0, min(len(source), offsets.from_utf16(issue["start"])))
-        end = max(start, min(len(source), offsets.from_utf16(issue["end"])))
+        f = findings[i]
+        start = max(0, min(len(source), f.start))
+        end = max(start, min(len(source), f.end))
         if end > start:
             ranges.append((start, end, i))
     cuts = sorted({0, len(source), *(r[0] for r in ranges), *(r[1] for r in ranges)})
     out = []
     for a, b in zip(cuts, cuts[1:]):
         covering = sorted((r for r in ranges if r[0] <= a and b <= r[1]),
-                          key=lambda r: (_SEVERITY_RANK.get(issues[r[2]]["severity"], 9), r[0], r[2]))
+                          key=lambda r: (_SEVERITY_RANK.get(findings[r[2]].severity, 9), r[0], r[2]))
         out.append({"text": source[a:b], "findings": [r[2] for r in covering]})
     return out
 

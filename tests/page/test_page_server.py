@@ -6,7 +6,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from twoway.page import CSP, apply_value, build_view, fmt_number, lint_answer, mark_segments, stat_rows
+from twoway.api import serialize_report
+from twoway.findings import Finding
+from twoway.page import CSP, build_view, fmt_number, mark_segments, stat_rows
+from twoway.service import Report
 
 from page_expect import ONE_WAY_EMAIL, ONE_WAY_SUBJECT, XSS_STRINGS, expected_findings, expected_notes, \
     expected_panel
@@ -118,8 +121,7 @@ def test_no_inline_script_and_no_third_party(client):
 def test_no_js_post_renders_the_api_answer(page_app, client):
     r = _post(client, text=ONE_WAY_EMAIL, subject=ONE_WAY_SUBJECT, grammar="on")
     assert r.status_code == 200
-    with page_app.test_request_context():
-        answer = lint_answer(ONE_WAY_EMAIL, ONE_WAY_SUBJECT, True)
+    answer = answer_for(page_app, ONE_WAY_EMAIL, ONE_WAY_SUBJECT)
     assert answer["issues"], "the one-way email should flag"
     dom = _dom(r.get_data(as_text=True))
     assert dom.findings == expected_findings(answer)
@@ -192,8 +194,7 @@ def test_too_long_is_a_page_not_json(app_for):
 
 
 def test_apply_a_replacement_without_javascript(page_app, client):
-    with page_app.test_request_context():
-        answer = lint_answer(ONE_WAY_EMAIL, "", True)
+    answer = answer_for(page_app, ONE_WAY_EMAIL, "")
     found = [(i, x) for i, x in enumerate(answer["issues"])
              if x["replacements"] and x["start"] != x["end"] and x["field"] == "body"]
     assert found, [x["rule"] for x in answer["issues"]]
@@ -210,6 +211,16 @@ def test_apply_a_replacement_without_javascript(page_app, client):
         assert dom.body_text == ONE_WAY_EMAIL
 
 
+def answer_for(app, text, subject):
+    return serialize_report(app.extensions["twoway"].check(text, subject, True))
+
+
+def apply_value(issue, j):
+    """A replacement button's value: the finding's field, span in code points (the same as the
+    answer's UTF-16 offsets for ONE_WAY_EMAIL, which has no character above U+FFFF), index, rule."""
+    return f"{issue['field']}:{issue['start']}:{issue['end']}:{j}:{issue['rule']}"
+
+
 def test_extension_lib_only(client):
     r = client.get("/ext/lib/render.js")
     assert r.status_code == 200 and r.mimetype == "text/javascript"
@@ -222,32 +233,34 @@ def test_extension_lib_only(client):
 
 # ---- units: the segmenting and numbers the template and page.js share -------------------
 
-def _issue(start, end, rule="r", category="pressure", severity="warning", field="body"):
-    return {"start": start, "end": end, "rule": rule, "category": category, "severity": severity,
-            "field": field, "text": "", "message": "m", "why": "", "replacements": [], "advice": ""}
+def _finding(start, end, rule="r", category="pressure", severity="warning", field="body"):
+    return Finding(rule=rule, category=category, severity=severity, message="m", why="", start=start, end=end,
+                   field=field)
 
 
-def test_segments_overlap_and_utf16():
-    text = "😀 sign today now"  # the emoji is two UTF-16 units
-    issues = [_issue(3, 13, "a", severity="suggestion"),   # "sign today"
-              _issue(8, 17, "b", severity="error")]        # "today now"
-    segs = mark_segments(text, issues, [0, 1])
+def test_segments_overlap_in_code_points():
+    text = "😀 sign today now"  # the emoji is one code point (two UTF-16 units, only the API's concern)
+    findings = [_finding(2, 12, "a", severity="suggestion"),   # "sign today"
+                _finding(7, 16, "b", severity="error")]        # "today now"
+    segs = mark_segments(text, findings, [0, 1])
     assert "".join(s["text"] for s in segs) == text
     assert [(s["text"], s["findings"]) for s in segs] == [
         ("😀 ", []), ("sign ", [0]), ("today", [1, 0]), (" now", [1])]  # the shown (most severe) first
 
 
-def test_view_keeps_email_level_findings_out_of_the_text():
-    result = {"issues": [_issue(0, 0, "long_email", "style"), _issue(0, 4, "x"), _issue(0, 4, "g", "grammar"),
-                         _issue(0, 2, "y", field="subject")],
-              "stats": {"words": 3, "alignment_score": 41.5, "verdict": "one-way"}, "grammar": "off"}
-    view = build_view(result, "Sign it", "Hi")
+def test_view_keeps_email_level_findings_out_of_the_text(page_app):
+    findings = [_finding(0, 0, "long_email", "style"), _finding(0, 4, "x"), _finding(0, 4, "g", "grammar"),
+                _finding(0, 2, "y", field="subject")]
+    email = page_app.extensions["twoway"].check("Sign it", grammar=False).email
+    report = Report("Sign it", "Hi", findings, {"words": 3, "alignment_score": 41.5, "verdict": "one-way"}, "off", email)
+    view = build_view(report)
     assert view["notes"] == [0] and view["count"] == 4
     assert [s["findings"] for s in view["body"]] == [[1, 2], []]
     assert [s["findings"] for s in view["subject"]] == [[3]]
     assert [(g["category"], g["label"], g["findings"]) for g in view["groups"]] == [
         ("pressure", "Pressure", [1, 3]), ("grammar", "Grammar", [2])]
     assert (view["score"], view["verdict"]) == ("42", "one-way")
+    assert view["apply"][1] == "body:0:4" and view["apply"][3] == "subject:0:2"
 
 
 def test_the_script_gets_the_api_answer_and_the_view_the_template_draws(page_app, client):
@@ -256,8 +269,7 @@ def test_the_script_gets_the_api_answer_and_the_view_the_template_draws(page_app
     body = r.get_json()
     api = client.post("/api/v1/lint", json={"text": ONE_WAY_EMAIL, "subject": ONE_WAY_SUBJECT, "grammar": False})
     assert {k: v for k, v in body.items() if k != "view"} == api.get_json()
-    with page_app.test_request_context():
-        assert body["view"] == build_view(api.get_json(), ONE_WAY_EMAIL, ONE_WAY_SUBJECT)
+    assert body["view"] == build_view(page_app.extensions["twoway"].check(ONE_WAY_EMAIL, ONE_WAY_SUBJECT, False))
     assert [body["issues"][i]["rule"] for g in body["view"]["groups"] for i in g["findings"]] == \
         [rule for rule, _ in expected_findings(api.get_json())]
     # Errors as the API's: JSON, with its codes.
