@@ -98,3 +98,15 @@ def test_every_rule_type_is_registered_by_its_own_name():
     assert set(RULE_TYPES) == {"phrases", "pattern", "cooccurrence", "classifier", "metric", "ratio"}
     for name, cls in RULE_TYPES.items():
         assert cls.TYPE == name and cls.FIELDS and cls.__module__.endswith("." + name)
+
+
+def test_the_start_guard_names_every_character_a_rule_can_start_with():
+    from twoway.rules.matching import CaseBlindRegex, _start_guard
+
+    assert _start_guard([r"\bonly\s+two", r"(?<!\w)(?:last|final)\b", r"\b(?:the\s+)?sooner", r"\b\d+ seats"]) == \
+        "(?=[0123456789flost])"
+    # A pattern that could start anywhere (or match nothing) turns the guard off.
+    assert _start_guard([r"\bonly", r"\w+ today"]) == "" and _start_guard([r"(?:a)?"]) == ""
+    guarded = CaseBlindRegex([r"\b(?:the\s+)?sooner you sign", r"\b\d+ seats left"])
+    text = "The sooner you sign, the better: 2 seats left."
+    assert [m.group() for m in guarded.finditer(text, text.lower())] == ["the sooner you sign", "2 seats left"]

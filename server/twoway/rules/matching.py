@@ -100,6 +100,77 @@ def alternation(patterns: Iterable[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
 
+_ZERO_WIDTH = {"AT", "ASSERT_NOT", "ASSERT"}
+_DIGITS = set("0123456789")
+
+
+def _node_first(op, av) -> tuple[set[str] | None, bool]:
+    """(characters one parsed node can start with, or None for anything; whether it can match empty)."""
+    name = str(op)
+    if name in _ZERO_WIDTH:
+        return set(), True
+    if name == "LITERAL":
+        return {chr(av)}, False
+    if name == "IN":
+        chars: set[str] = set()
+        for item_op, item in av:
+            kind = str(item_op)
+            if kind == "LITERAL":
+                chars.add(chr(item))
+            elif kind == "RANGE" and item[1] - item[0] < 64:
+                chars.update(chr(c) for c in range(item[0], item[1] + 1))
+            elif kind == "CATEGORY" and str(item) == "CATEGORY_DIGIT":
+                chars |= _DIGITS
+            else:
+                return None, False
+        return chars, False
+    if name == "SUBPATTERN":
+        return _first_chars(av[3])
+    if name == "BRANCH":
+        chars, nullable = set(), False
+        for branch in av[1]:
+            first, empty = _first_chars(branch)
+            if first is None:
+                return None, False
+            chars |= first
+            nullable = nullable or empty
+        return chars, nullable
+    if op in _REPEATS or name == "POSSESSIVE_REPEAT":
+        first, empty = _first_chars(av[2])
+        return first, empty or av[0] == 0
+    return None, False
+
+
+def _first_chars(tree) -> tuple[set[str] | None, bool]:
+    """The characters a match of a parsed sequence can start with (None: anything), and
+    whether the sequence can match the empty string."""
+    chars: set[str] = set()
+    for op, av in tree:
+        first, empty = _node_first(op, av)
+        if first is None:
+            return None, False
+        chars |= first
+        if not empty:
+            return chars, False
+    return chars, True
+
+
+def _start_guard(patterns: list[str]) -> str:
+    """A look-ahead of the characters every alternative starts with: re then skips each other
+    position with one test instead of trying every alternative there (most sentence positions
+    start no phrase of a rule). Empty when some alternative could start anywhere."""
+    chars: set[str] = set()
+    for p in patterns:
+        try:
+            first, empty = _first_chars(_sre_parse.parse(p))
+        except (re.error, OverflowError, RecursionError):
+            return ""
+        if first is None or empty:
+            return ""
+        chars |= first
+    return "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])"
+
+
 class CaseBlindRegex:
     """Case-insensitive patterns, matched fast on one sentence at a time."""
 
@@ -109,7 +180,8 @@ class CaseBlindRegex:
         cased = [p for p in patterns if "(?-i:" in p]
         # ASCII: a quarter faster; an accented letter then ends a word, which can only make a
         # pattern miss, never flag.
-        self.blind = re.compile(alternation(_lower_literals(p) for p in blind), re.ASCII) if blind else None
+        lowered = [_lower_literals(p) for p in blind]
+        self.blind = re.compile(_start_guard(lowered) + f"(?:{alternation(lowered)})", re.ASCII) if blind else None
         self.cased = re.compile(alternation(cased), re.IGNORECASE) if cased else None
         self.fallback = re.compile(alternation(patterns), re.IGNORECASE)
 
