@@ -31,6 +31,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "server"))
+sys.path.insert(0, str(ROOT / "tests"))  # loopback.py, shared by the tests
 sys.path.insert(0, str(ROOT / "tests" / "serving"))
 
 from harness import ServeProcess, private_kb, rss_kb  # noqa: E402  (the serving tests' process helpers)
