@@ -24,6 +24,8 @@ CLEAN = [
     "- Data residency in the EU is non-negotiable for your legal team",
     # a next step the seller owes, dated
     "I'll have the signed order form back to you by Thursday.",
+    # the seller's own answer, dated: no deadline on the reader (the learned rule guards it too)
+    "Open item: the field mapping — we'll have a reply for you by [date].",
     # "on your radar" is about the reader's priorities
     "Is vendor consolidation on your radar this year?",
     # a promise to come back, not filler

@@ -40,7 +40,10 @@ _READER_CONTEXT = re.compile(
 _SELLER_DELIVERS = re.compile(
     r"\b(?:I|we)(?:'ll| will| can| should)\s+(?:have|send|get|deliver|share|return|bring|email|forward|put)\b"
     r"[^.?!]{0,60}?\b(?:to you|your way|over to|in your inbox|ready|back to you)\b|"
-    r"\byou(?:'ll| will)\s+(?:have|get|receive|see)\s+(?:it|the|our|a|an|my)\b",
+    r"\byou(?:'ll| will)\s+(?:have|get|receive|see)\s+(?:it|the|our|a|an|my)\b|"
+    # the seller's own answer or document, by a date: "we'll have a response by Friday"
+    r"\b(?:I|we)(?:'ll| will)\s+(?:have|send|get)\s+(?:you\s+)?(?:a|an|the|our|my)\s+(?:revised\s+)?"
+    r"(?:response|answer|update|reply|proposal|quote|draft|summary|recap|report)\b",
     re.IGNORECASE,
 )
 _READER_DECIDES = re.compile(r"\b(?:sign|signed|decide|decision|commit|approve|countersign)\b", re.IGNORECASE)

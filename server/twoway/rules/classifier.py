@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import ClassVar, Mapping
 
 from ..findings import Finding
+from ..guards import GUARDS
 from ..textutil import normalize_apostrophes
 from .base import Fields, Rule
 
@@ -71,11 +72,12 @@ class NaiveBayes:
 @dataclass
 class ClassifierRule(Rule):
     TYPE: ClassVar[str] = "classifier"
-    FIELDS: ClassVar[frozenset[str]] = frozenset({"training", "threshold", "unless", "families"})
+    FIELDS: ClassVar[frozenset[str]] = frozenset({"training", "threshold", "unless", "families", "guards"})
     PASS: ClassVar[int] = 1
 
     threshold: float = 6.0
     unless: re.Pattern | None = field(default=None, repr=False)
+    guards: tuple[str, ...] = ()  # the hand-written rules' context guards, judged on the whole sentence
     model: NaiveBayes | None = field(default=None, repr=False)
     trained_on: int = 0
     # family -> (prior, log P(feature | family), log P(unseen | family)); and family -> rule id / rule.
@@ -95,8 +97,11 @@ class ClassifierRule(Rule):
         records = load_training(fields, fields.str_list("training", required=True))
         category = common["category"]
         featured = [(sentence_features(text), labels, family) for text, labels, family in records]
+        guards = fields.get("guards") or []
+        if not isinstance(guards, list) or any(g not in GUARDS for g in guards):
+            fields.fail("guards", f"must be a list of: {', '.join(GUARDS)}")
         return cls(**common, threshold=6.0 if threshold is None else float(threshold),
-                   unless=fields.search_regex("unless"),
+                   unless=fields.search_regex("unless"), guards=tuple(guards),
                    model=NaiveBayes([(f, category in labels) for f, labels, _ in featured]),
                    trained_on=len(records), family_ids=dict(families),
                    family_model=train_families(featured, category, set(families)))
@@ -120,6 +125,8 @@ class ClassifierRule(Rule):
             return None
         features = sentence.features
         if features is None or (self.unless is not None and self.unless.search(sentence.text)):
+            return None
+        if any(GUARDS[g](sentence.view, 0, len(sentence.text)) for g in self.guards):
             return None
         bar = self.threshold + (CROSS_MARGIN if found else 0.0)
         if self.model.score(features) <= bar:
