@@ -19,7 +19,6 @@ from dataclasses import dataclass
 
 from .textutil import Sentence, normalize_apostrophes, split_sentences
 
-BLOCK_KINDS = ("greeting", "body", "list_item", "ps", "signoff", "signature", "quote")
 LINTED_KINDS = frozenset({"body", "list_item", "ps"})
 
 

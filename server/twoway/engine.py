@@ -18,7 +18,7 @@ from .alignment import add_alignment
 from .emailparse import ParsedEmail, matchable, parse_email
 from .findings import Finding
 from .pack import RulePack
-from .rules import ClassifierRule, MetricRule, Rule
+from .rules import MetricRule, Rule
 from .rules.classifier import classifier_features
 from .textutil import (READER_PRONOUNS, SELLER_PRONOUNS, Sentence, SentenceCache, is_question,
                        split_sentences)
@@ -146,10 +146,6 @@ class Linter:
             if f and not any(g.category == f.category and f.start < g.end and g.start < f.end for g in found):
                 found.append(f)
         return tuple(found)
-
-    @property
-    def classifier_rules(self) -> list[ClassifierRule]:
-        return [r for r in self.sentence_rules if isinstance(r, ClassifierRule)]
 
 
 def compute_stats(sentences, targets: dict) -> dict:

@@ -195,9 +195,6 @@ class CaseBlindRegex:
             return self.cased.finditer(text)
         return sorted([*self.blind.finditer(lowered), *self.cased.finditer(text)], key=lambda m: m.start())
 
-    def search(self, text: str, lowered: str | None) -> re.Match | None:
-        return next(iter(self.finditer(text, lowered)), None)
-
 
 def _compiled(patterns: list[str], fail: Callable[[str], None], build):
     for p in patterns:
