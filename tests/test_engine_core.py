@@ -110,3 +110,68 @@ def test_the_start_guard_names_every_character_a_rule_can_start_with():
     guarded = CaseBlindRegex([r"\b(?:the\s+)?sooner you sign", r"\b\d+ seats left"])
     text = "The sooner you sign, the better: 2 seats left."
     assert [m.group() for m in guarded.finditer(text, text.lower())] == ["the sooner you sign", "2 seats left"]
+
+
+@pytest.mark.parametrize("pattern, literals", [
+    (r"(?<!\w)(?:sign\s+by|act\s+now)(?!\w)", {"sign", "act"}),
+    (r"(?:hit|make) (?:my|our) (?:quota|numbers?)", {"quota", "number"}),
+    (r"(?:ab)?cdef", {"cdef"}),
+    (r"x{2,}yz", {"yz"}),
+    (r"\w+ today", {" today"}),
+    (r"(?:last|\w+) chance", {" chance"}),
+    (r"\b\d+\b", None),  # nothing literal: the rule runs on every sentence
+    (r"(?:soon)?", None),
+])
+def test_required_literals_are_in_every_match(pattern, literals):
+    import re
+
+    from twoway.rules.matching import required_literals
+
+    found = required_literals(pattern)
+    assert (None if found is None else set(found)) == literals
+    for text in ("sign by friday", "act now", "hit our numbers", "make my quota", "abcdef", "xxxyz",
+                 "call today", "last chance", "no way"):
+        m = re.search(pattern, text)
+        if m and found is not None:
+            assert any(literal in m.group() for literal in found), (pattern, text)
+
+
+def _all_rules_run(linter):
+    from twoway.rules.matching import LiteralPrefilter
+
+    linter.prefilter = LiteralPrefilter([None] * len(linter.sentence_rules))
+    return linter
+
+
+def test_the_literal_prefilter_changes_no_finding():
+    """The prefilter only spares rules a sentence cannot match: with it and without it, the
+    same findings on real emails, the sets in tests/data and every rule's examples."""
+    import json
+    from pathlib import Path
+
+    from twoway.examples import unmark
+
+    pack = load_pack(BUNDLED_RULES_DIR)
+    texts = [unmark(e)[0] for r in pack.rules for kind in ("flag", "pass") for e in r.examples.get(kind, [])
+             if isinstance(e, str)]
+    here = Path(__file__).resolve()
+    for path in [here.parents[2] / "shared" / "realworld" / "emails.jsonl", *sorted((here.parent / "data").glob("*.jsonl"))]:
+        if path.exists():
+            texts += [t for t in (json.loads(line).get("text") for line in path.read_text(encoding="utf-8").splitlines())
+                      if isinstance(t, str)]
+    assert len(texts) > 500
+    fast, every = Linter(pack), _all_rules_run(Linter(pack))
+    for text in texts:
+        assert fast.lint(text).findings == every.lint(text).findings, text[:80]
+
+
+def test_a_rule_is_not_run_on_a_sentence_without_its_literals(tmp_path):
+    pack = team_pack(tmp_path, r"\bsign\s+(?:by|before)\s+\w+day")
+    linter = Linter(pack)
+    rule = next(r for r in linter.sentence_rules if r.id == "team.sign")
+    calls = []
+    original = rule.check_sentence
+    rule.check_sentence = lambda sentence, found: calls.append(sentence.text) or original(sentence, found)
+    text = "How are you measuring ramp today? Please sign by Friday."
+    assert spans(linter, text) == [("team.sign", "sign by Friday")]
+    assert calls == ["Please sign by Friday."]

@@ -20,6 +20,7 @@ from .findings import Finding
 from .pack import RulePack
 from .rules import MetricRule, Rule
 from .rules.classifier import classifier_features
+from .rules.matching import LiteralPrefilter
 from .textutil import (READER_PRONOUNS, SELLER_PRONOUNS, Sentence, SentenceCache, is_question,
                        split_sentences)
 
@@ -96,6 +97,7 @@ class Linter:
         self.sentence_rules = sorted((r for r in pack.rules if r.LEVEL == "sentence"), key=lambda r: r.PASS)
         self.email_rules = [r for r in pack.rules if r.LEVEL == "email"]
         self.targets = targets_of(pack.rules)
+        self.prefilter = LiteralPrefilter([r.requirement for r in self.sentence_rules])
         self._cache = SentenceCache(cache_size)
         readability.warm_up()
 
@@ -135,7 +137,11 @@ class Linter:
             return ()
         context = SentenceContext(sentence)
         found: list[Finding] = []
-        for rule in self.sentence_rules:
+        lowered = context.lowered
+        candidates = self.prefilter.candidates(lowered) if lowered is not None else None
+        for index, rule in enumerate(self.sentence_rules):
+            if candidates is not None and index not in candidates:
+                continue  # none of the literals this rule needs is in the sentence
             spent = budget.get(rule.id, 0.0)
             if spent > RULE_BUDGET:
                 budget["overrun"] = True

@@ -10,8 +10,10 @@ import bisect
 import functools
 import re
 
-import textstat
 from textstat.backend.counts import _count_syllables
+from textstat.backend.counts._count_sentences import count_sentences
+from textstat.backend.selections._list_words import list_words
+from textstat.backend.utils._get_lang_cfg import get_lang_cfg
 
 
 class PronouncingDictionary:
@@ -38,7 +40,7 @@ class PronouncingDictionary:
 
     def __getitem__(self, word: str) -> list[list[str]]:
         if word not in self._cache:
-            if len(self._cache) > 200_000:  # bounded: a stream of unique tokens cannot grow it forever
+            if len(self._cache) > 20_000:  # bounded: a stream of unique tokens cannot grow it forever
                 self._cache.clear()
             self._cache[word] = self._lookup(word)
         found = self._cache[word]
@@ -82,12 +84,47 @@ def warm_up() -> None:
 
 
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+_LANG = "en_US"
+_SYLLABLE_MEMO_SIZE = 50_000
+
+
+class _SyllableCounter:
+    """textstat's count_syllables, one word at a time, each word counted once per process: an
+    email's words repeat across lints, and textstat recounts every word of the text at every
+    call. Bounded: a stream of unique tokens empties it rather than growing it."""
+
+    def __init__(self):
+        self._memo: dict[str, int] = {}
+
+    def __call__(self, word: str) -> int:
+        count = self._memo.get(word)
+        if count is None:
+            if len(self._memo) >= _SYLLABLE_MEMO_SIZE:
+                self._memo.clear()
+            count = self._memo[word] = _count_syllables.count_syllables.__wrapped__(word, _LANG)
+        return count
+
+
+_syllables = _SyllableCounter()
 
 
 def reading_scores(text: str) -> tuple[float, float]:
-    """(Flesch-Kincaid grade, Flesch reading ease), rounded; (0, 0) for text without words."""
+    """(Flesch-Kincaid grade, Flesch reading ease), rounded; (0, 0) for text without words.
+
+    textstat's own formulas over textstat's own counts (tests/test_readability.py checks they
+    equal textstat.flesch_kincaid_grade and flesch_reading_ease), counted once for both scores
+    and through the uncached functions: textstat's caches would keep the last 128 drafts whole."""
     if not _HAS_LETTER.search(text):
         return 0.0, 0.0
-    grade = textstat.flesch_kincaid_grade(text)
-    ease = textstat.flesch_reading_ease(text)
+    words = list_words.__wrapped__(text, rm_punctuation=True, lowercase=True)
+    sentences = count_sentences.__wrapped__(text)
+    if not words or not sentences:
+        return 0.0, 0.0
+    syllables = sum(map(_syllables, words))
+    words_per_sentence, syllables_per_word = len(words) / sentences, syllables / len(words)
+    if syllables_per_word == 0:
+        return 0.0, 0.0
+    grade = 0.39 * words_per_sentence + 11.8 * syllables_per_word - 15.59
+    ease = (get_lang_cfg("en", "fre_base") - get_lang_cfg("en", "fre_sentence_length") * words_per_sentence
+            - get_lang_cfg("en", "fre_syll_per_word") * syllables_per_word)
     return round(max(grade, 0.0), 1), round(ease, 1)

@@ -118,6 +118,12 @@ class Rule:
     def check_email(self, email: "EmailContext") -> Finding | None:
         raise NotImplementedError
 
+    @property
+    def requirement(self) -> frozenset[str] | None:
+        """Literals one of which a lowered sentence must contain for this rule to flag it
+        (None: any sentence may be flagged). The engine skips the rule on other sentences."""
+        return None
+
     def bind(self, active: Mapping[str, "Rule"], every: Mapping[str, "Rule"]) -> None:
         """Called once the pack is assembled; a type that refers to other rules resolves them here."""
 

@@ -5,12 +5,13 @@ phrase list. The span covers the matches.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 from ..findings import Finding
 from .base import Fields
-from .matching import CaseBlindRegex, compile_patterns
+from .matching import CaseBlindRegex, better_requirement, compile_patterns
 from .pattern import SENTENCE_FIELDS, SentenceRule
 
 
@@ -28,6 +29,11 @@ class CooccurrenceRule(SentenceRule):
             fields.fail("all", "a cooccurrence rule needs at least two concept patterns")
         compiled = tuple(compile_patterns([c], lambda problem: fields.fail("all", problem)) for c in concepts)
         return cls(**common, concepts=compiled, **cls.sentence_fields(fields))
+
+    @property
+    def requirement(self) -> frozenset[str] | None:
+        # Every concept must match, so what any one of them requires is required.
+        return functools.reduce(better_requirement, (c.requirement for c in self.concepts), None)
 
     def check_sentence(self, sentence, found: list[Finding]) -> Finding | None:
         if self.unless is not None and self.unless.search(sentence.text):

@@ -171,6 +171,74 @@ def _start_guard(patterns: list[str]) -> str:
     return "(?=[" + "".join(re.escape(c) for c in sorted(chars)) + "])"
 
 
+Requirement = frozenset  # of literal strings: a match's text contains at least one of them
+
+
+# Words in most sentences of an email: a literal that is one of them selects nothing.
+_COMMON_WORDS = frozenset("""a an and are as at be by can day do for from get has have help i in is it
+just me min my now of on or our rate team that the this time to us want we will with work would
+you your""".split())
+
+
+def _rarity(literal: str) -> float:
+    """How often a literal is guessed to occur in a sentence: a character longer, about ten times
+    rarer; a common word, often."""
+    return 0.5 if literal.strip(" '") in _COMMON_WORDS else 0.1 ** min(len(literal), 6)
+
+
+def better_requirement(a: Requirement | None, b: Requirement | None) -> Requirement | None:
+    """The more selective of two requirements (a speed choice only: either is correct)."""
+    if a is None or b is None:
+        return a if b is None else b
+    return min(a, b, key=lambda r: sum(map(_rarity, r)))
+
+
+def _node_requirement(op, av) -> Requirement | None:
+    name = str(op)
+    if name == "SUBPATTERN":
+        return _requirement(av[3])
+    if name == "ATOMIC_GROUP":
+        return _requirement(av)
+    if name == "BRANCH":
+        literals: set[str] = set()
+        for branch in av[1]:
+            required = _requirement(branch)
+            if required is None:
+                return None
+            literals |= required
+        return frozenset(literals)
+    if (op in _REPEATS or name == "POSSESSIVE_REPEAT") and av[0] >= 1:
+        return _requirement(av[2])
+    return None
+
+
+def _requirement(tree) -> Requirement | None:
+    """Literals one of which every match of a parsed sequence contains (None: no such set known).
+    Each run of consecutive literal characters is required, and so is what each required
+    sub-pattern requires; the most selective of these is kept."""
+    best: Requirement | None = None
+    run: list[str] = []
+    for op, av in [*tree, (None, None)]:
+        if str(op) == "LITERAL":
+            run.append(chr(av))
+            continue
+        if run:
+            best = better_requirement(best, frozenset(["".join(run)]))
+            run = []
+        if op is not None:
+            best = better_requirement(best, _node_requirement(op, av))
+    return best
+
+
+def required_literals(pattern: str) -> Requirement | None:
+    """Literal strings one of which the text of every match of `pattern` contains, as the
+    pattern is written (None when the pattern promises none)."""
+    try:
+        return _requirement(_sre_parse.parse(pattern))
+    except (re.error, OverflowError, RecursionError):
+        return None
+
+
 class CaseBlindRegex:
     """Case-insensitive patterns, matched fast on one sentence at a time."""
 
@@ -184,6 +252,14 @@ class CaseBlindRegex:
         self.blind = re.compile(_start_guard(lowered) + f"(?:{alternation(lowered)})", re.ASCII) if blind else None
         self.cased = re.compile(alternation(cased), re.IGNORECASE) if cased else None
         self.fallback = re.compile(alternation(patterns), re.IGNORECASE)
+        # What a lowered sentence must contain for any pattern to match it (a prefilter that
+        # spares the scan of most sentences); None with case-aware patterns, whose
+        # IGNORECASE matching of literals is wider than lower-casing.
+        self.requirement: Requirement | None = None
+        if not cased:
+            each = [required_literals(p) for p in lowered]
+            if all(r is not None for r in each):
+                self.requirement = frozenset().union(*each)
 
     def finditer(self, text: str, lowered: str | None) -> Iterable[re.Match]:
         """Matches in order of start; `lowered` is text.lower() when it has the same length, else None."""
@@ -226,3 +302,41 @@ def phrase_pattern(phrases: Iterable[str]) -> str:
     parts = [r"\s+".join(re.escape(w) for w in normalize_apostrophes(phrase).split())
              for phrase in sorted(set(phrases), key=len, reverse=True)]
     return r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)"
+
+
+class LiteralPrefilter:
+    """Which of several requirements a lowered sentence may meet, from one pass over its
+    three-character slices: a requirement's literal can only be in the sentence if its rarest
+    slice is. Index i of `requirements` is a candidate when requirements[i] is None (always
+    run) or one of its literals is in the sentence."""
+
+    def __init__(self, requirements: list[Requirement | None]):
+        self.always = frozenset(i for i, r in enumerate(requirements) if r is None)
+        self.short: dict[str, set[int]] = {}  # literals under three characters, tested directly
+        self.by_slice: dict[str, dict[str, set[int]]] = {}  # slice -> literal -> requirement indexes
+        for i, required in enumerate(requirements):
+            for literal in required or ():
+                if len(literal) < 3:
+                    self.short.setdefault(literal, set()).add(i)
+                else:
+                    key = min((literal[k:k + 3] for k in range(len(literal) - 2)), key=_slice_commonness)
+                    self.by_slice.setdefault(key, {}).setdefault(literal, set()).add(i)
+
+    def candidates(self, lowered: str) -> set[int]:
+        found = set(self.always)
+        for literal, indexes in self.short.items():
+            if literal in lowered:
+                found |= indexes
+        slices = {lowered[k:k + 3] for k in range(len(lowered) - 2)}
+        for key in slices.intersection(self.by_slice):
+            for literal, indexes in self.by_slice[key].items():
+                if literal in lowered:
+                    found |= indexes
+        return found
+
+
+_LETTER_ORDER = " etaoinsrhldcumfpgwybvkxjqz"
+
+
+def _slice_commonness(piece: str) -> int:
+    return sum(len(_LETTER_ORDER) - _LETTER_ORDER.index(c) if c in _LETTER_ORDER else 0 for c in piece)

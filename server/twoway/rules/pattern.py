@@ -35,6 +35,10 @@ class SentenceRule(Rule):
         return {"guards": tuple(guards), "span": fields.choice("span", ("match", "sentence"), "match"),
                 "unless": fields.search_regex("unless")}
 
+    @property
+    def requirement(self) -> frozenset[str] | None:
+        return self.regex.requirement
+
     def guarded(self, sentence, start: int, end: int) -> bool:
         return any(GUARDS[g](sentence.view, start, end) for g in self.guards)
 
