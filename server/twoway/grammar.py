@@ -41,7 +41,7 @@ from dataclasses import replace
 from typing import Any, Iterable, Mapping, Sequence
 
 from .findings import Finding
-from .textutil import Sentence, SentenceCache, Utf16Map, split_sentences, utf16_len
+from .textutil import Sentence, SentenceCache, SharedSentenceCache, Utf16Map, split_sentences, utf16_len
 
 log = logging.getLogger("twoway.grammar")
 
@@ -140,7 +140,8 @@ class GrammarService:
     def __init__(self, config: Mapping[str, Any]):
         self.config = config
         self.timeout = float(config.get("LANGUAGETOOL_TIMEOUT", 1.5))
-        self.cache = SentenceCache(int(config.get("LANGUAGETOOL_CACHE_SIZE", 4096)))
+        # Made before gunicorn forks the workers, so they all share it.
+        self.cache = SharedSentenceCache(int(config.get("LANGUAGETOOL_CACHE_SIZE", 4096)))
         self.probe_interval = float(config.get("LANGUAGETOOL_PROBE_INTERVAL", 1.0) or 1.0)
         self.url: str | None = None
         self.local = None  # languagetool_server.LocalLanguageTool in `auto` mode

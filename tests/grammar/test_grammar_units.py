@@ -61,3 +61,42 @@ def test_merge_keeps_both_on_the_same_span_but_no_duplicates():
     twice = finding("SOME_RULE", "grammar", 10, 22, ("limited time",), "Hyphen?")
     merged = merge_findings([rule], [grammar, same_fix, twice])
     assert merged == [rule, grammar]
+
+
+def test_the_shared_cache_is_shared_by_forked_workers():
+    """A sentence one worker had checked is known to the others: a re-lint that lands on another
+    worker sends only the edited sentence to LanguageTool."""
+    import multiprocessing
+
+    from twoway.grammar import Finding
+    from twoway.textutil import SharedSentenceCache
+
+    cache = SharedSentenceCache(64)
+    answer = (Finding(rule="grammar.X", category="grammar", severity="info", message="m", why="w",
+                      start=0, end=2, replacements=("a",)),)
+    context = multiprocessing.get_context("fork")
+    child = context.Process(target=cache.put, args=("He go to the store.", answer))
+    child.start()
+    child.join(30)
+    assert child.exitcode == 0
+    assert cache.get("He go to the store.") == answer
+    assert cache.get("He goes to the store.") is None
+    cache.put("Fine.", ())
+    assert cache.get("Fine.") == () and len(cache) == 2
+
+
+def test_the_shared_cache_misses_rather_than_reads_a_torn_or_oversized_answer():
+    from twoway.textutil import SharedSentenceCache
+
+    cache = SharedSentenceCache(4, slot_bytes=256)
+    cache.put("One.", ("x" * 10,))
+    digest, slots = cache._slots("One.")
+    for slot in slots:  # a writer in another process stopped half way through this slot
+        start = slot * cache.slot_bytes + cache._HEADER.size
+        cache._memory[start:start + 1] = b"\xff"
+    assert cache.get("One.") is None
+    cache.put("Two.", ("y" * 1000,))  # larger than a slot: not kept, checked again next time
+    assert cache.get("Two.") is None
+    cache.put("Three.", ())
+    cache.clear()
+    assert cache.get("Three.") is None and len(cache) == 0

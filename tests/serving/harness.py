@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -124,6 +125,7 @@ class SlowLanguageTool:
     def __init__(self, delay: float = 0.0):
         self.delay = delay
         self.checks = 0
+        self.texts: list[str] = []  # the text of each check, in order
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -145,6 +147,7 @@ class SlowLanguageTool:
                 data = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if b"Thanks+for+the+call+yesterday" not in data and b"Thanks%20for" not in data:
                     fake.checks += 1
+                    fake.texts += urllib.parse.parse_qs(data.decode()).get("text", [])
                     time.sleep(fake.delay)
                 self._send(json.dumps({"matches": []}))
 

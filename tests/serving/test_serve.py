@@ -137,6 +137,29 @@ def test_workers_flag_is_validated(capsys):
     assert "--workers" in capsys.readouterr().err
 
 
+def test_a_relint_on_the_other_worker_sends_only_the_edited_sentence():
+    """The workers share LanguageTool's answers: a draft linted by one worker and re-linted by
+    the other costs LanguageTool the edited sentence only (the rep's re-lints land on either)."""
+    fake = SlowLanguageTool(delay=0.5)
+    server = ServeProcess(workers=2, env={"TWOWAY_LANGUAGETOOL": fake.url, "TWOWAY_LANGUAGETOOL_TIMEOUT": "5"})
+    try:
+        draft = "Thanks for the call today. Would Tuesday suit your team? I can send the notes."
+        other = "A different email keeps the other worker busy meanwhile."
+        fake.texts.clear()  # the server's warm-up checks
+        with ThreadPoolExecutor(2) as pool:  # one lint per worker: each is busy for 0.5 s
+            assert all(f.result().json()["grammar"] == "ok"
+                       for f in [pool.submit(post_lint, server.url, t, True) for t in (draft, other)])
+        edited = draft.replace("Tuesday", "Wednesday")
+        with ThreadPoolExecutor(2) as pool:  # so both workers re-lint it, the one that saw the draft and the other
+            assert all(f.result().json()["grammar"] == "ok"
+                       for f in [pool.submit(post_lint, server.url, edited, True) for _ in range(2)])
+        assert len(fake.texts) >= 3
+        assert all(text == "Would Wednesday suit your team?" for text in fake.texts[2:]), fake.texts
+    finally:
+        server.stop()
+        fake.close()
+
+
 def test_auto_grammar_is_warm_before_the_first_lint_and_shared_by_the_workers():
     from twoway import languagetool_server as lts
 
