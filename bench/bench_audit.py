@@ -57,7 +57,7 @@ def one_run(mbox: str, out: str, workers: int | None, dask_workers: int) -> dict
     else:
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         worker_cpu, worker_rss = _cpu(children), children.ru_maxrss
-    return {"emails": result.aggregate.read, "wall": wall, "cpu": driver_cpu + worker_cpu,
+    return {"emails": result.aggregate.read, "wall": wall, "cpu": driver_cpu + worker_cpu, "driver_cpu": driver_cpu, "worker_cpu": worker_cpu,
             "driver_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "worker_mb": worker_rss / 1024}
 
 

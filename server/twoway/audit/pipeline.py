@@ -12,7 +12,7 @@ from .aggregation import Aggregate
 from .checking import Settings
 from .masking import pseudonym
 from .report import build_report
-from .running import dask_executor, local_executor, run
+from .running import BATCH_SIZE, DASK_BATCH_SIZE, dask_executor, local_executor, run
 from .sources import open_source
 from .table import ResultTable, write_parquet
 
@@ -26,7 +26,9 @@ class AuditOptions:
     anonymize: bool = False
     anonymize_key: bytes | None = None  # stable pseudonyms across runs; default TWOWAY_AUDIT_KEY or random
     progress: bool | None = None      # None: a bar when stderr is a terminal
-    batch_size: int = 100
+    # Emails per task: on Dask every task costs a scheduler round trip and its bookkeeping, so
+    # tasks there are larger (10,000 emails on 2 workers: 78% of the local rate with 100, 90% with 500).
+    batch_size: int | None = None     # default: 100 locally, 500 on a Dask cluster
 
 
 @dataclass
@@ -66,7 +68,8 @@ def audit(paths: list[str], out_dir: str | Path, options: AuditOptions | None = 
     try:
         with executor as (pool, slots):
             # Small audits still spread over every worker: at least four batches per slot.
-            batch_size = max(1, min(options.batch_size, -(-total // (4 * slots))))
+            wanted = options.batch_size or (DASK_BATCH_SIZE if options.scheduler else BATCH_SIZE)
+            batch_size = max(1, min(wanted, -(-total // (4 * slots))))
             run(chain.from_iterable(s.items() for s in sources), options.settings, pool, slots, on_row, batch_size)
     except BaseException:  # Ctrl-C above all: what was counted is reported, marked partial
         agg.partial = True

@@ -19,6 +19,7 @@ from .checking import Settings, check_batch
 from .sources import RawItem
 
 BATCH_SIZE = 100
+DASK_BATCH_SIZE = 500
 
 
 def _ignore_sigint():
