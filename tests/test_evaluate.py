@@ -77,3 +77,14 @@ def test_one_break_up_line_keeps_an_otherwise_good_email_from_two_way(linter):
     assert linter.lint(good).stats["verdict"] == "two-way"
     stats = linter.lint(good + "If I don't hear back, I'll close your file.").stats
     assert stats["verdict"] != "two-way"
+
+
+def test_cli_without_a_set_nearby_says_what_to_give(tmp_path, monkeypatch, capsys):
+    """Run from an installed wheel there is no ../shared beside the code: the default fails
+    with what to pass instead, not with a path that means nothing to the user."""
+    import twoway.evaluate
+
+    monkeypatch.setattr(twoway.evaluate, "REALWORLD_DIR", tmp_path / "absent")
+    assert main(["evaluate"]) == 2
+    err = capsys.readouterr().err
+    assert "no real-world set at" in err and "give a directory" in err

@@ -276,7 +276,11 @@ def cmd_evaluate(args) -> int:
     path = args.file or str(REALWORLD_DIR)
     if is_realworld_dir(path):
         return _evaluate_realworld(path, args)
-    if Path(path).is_dir() or args.file is None:
+    if args.file is None:  # an installed wheel has no checkout, and so no ../shared beside it
+        print(f"twoway: no real-world set at {path}; give a directory holding emails.jsonl, units.jsonl "
+              "and labels.jsonl, or a JSON lines file of labelled sentences", file=sys.stderr)
+        return EXIT_USAGE
+    if Path(path).is_dir():
         print(f"twoway: {path} holds no emails.jsonl, units.jsonl and labels.jsonl", file=sys.stderr)
         return EXIT_USAGE
     from .engine import Linter
