@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from itertools import islice
@@ -59,27 +60,62 @@ def batches(items: Iterable[RawItem], size: int = BATCH_SIZE) -> Iterator[list[R
         yield batch
 
 
+class _InterruptBetweenRows:
+    """Ctrl-C (SIGINT) in the driver becomes a KeyboardInterrupt only between rows, so each row
+    is counted and written whole or not at all and a partial report agrees with its table (a
+    signal that landed between the two once left the report one email ahead). A second Ctrl-C
+    interrupts at once. Only the main thread can take signals; elsewhere nothing changes."""
+
+    def __init__(self):
+        self.requested = False
+        self._previous = None
+
+    def __enter__(self) -> "_InterruptBetweenRows":
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._request)
+        return self
+
+    def _request(self, signum, frame) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def check(self) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+
+    def __exit__(self, *exc) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
 def run(items: Iterable[RawItem], settings: Settings, executor: Executor, slots: int,
         on_row: Callable[[dict], None], batch_size: int = BATCH_SIZE) -> None:
     """Check every item; `on_row` gets each result row in the driver as its batch finishes.
-    A KeyboardInterrupt (Ctrl-C) cancels what has not started and propagates."""
+    A KeyboardInterrupt (Ctrl-C) cancels what has not started and propagates, between rows."""
     window = max(2, 2 * slots)
     pending = set()
     feed = batches(items, batch_size)
-    try:
-        for batch in feed:
-            pending.add(executor.submit(check_batch, settings, batch))
-            if len(pending) >= window:
+
+    def hand_on(done, interrupt: _InterruptBetweenRows) -> None:
+        for future in done:
+            for row in future.result():
+                interrupt.check()
+                on_row(row)
+        interrupt.check()
+
+    with _InterruptBetweenRows() as interrupt:
+        try:
+            for batch in feed:
+                interrupt.check()
+                pending.add(executor.submit(check_batch, settings, batch))
+                if len(pending) >= window:
+                    done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    hand_on(done, interrupt)
+            while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    for row in future.result():
-                        on_row(row)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                for row in future.result():
-                    on_row(row)
-    except BaseException:
-        for future in pending:
-            future.cancel()
-        raise
+                hand_on(done, interrupt)
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
