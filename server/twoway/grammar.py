@@ -41,7 +41,7 @@ from dataclasses import replace
 from typing import Any, Iterable, Mapping, Sequence
 
 from .findings import Finding
-from .textutil import Sentence, SentenceCache, SharedSentenceCache, Utf16Map, split_sentences, utf16_len
+from .textutil import Sentence, SharedSentenceCache, Utf16Map, split_sentences, utf16_len
 
 log = logging.getLogger("twoway.grammar")
 

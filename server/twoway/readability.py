@@ -27,8 +27,6 @@ class PronouncingDictionary:
     def __init__(self, text: str):
         self._lines = text.splitlines()
         self._lines.sort()
-        # An email's words repeat across lints: each is looked up once per process.
-        self._cache: dict[str, list[list[str]] | None] = {}
 
     def _entries(self, prefix: str) -> list[str]:
         lines, i = self._lines, bisect.bisect_left(self._lines, prefix)
@@ -39,11 +37,8 @@ class PronouncingDictionary:
         return found
 
     def __getitem__(self, word: str) -> list[list[str]]:
-        if word not in self._cache:
-            if len(self._cache) > 20_000:  # bounded: a stream of unique tokens cannot grow it forever
-                self._cache.clear()
-            self._cache[word] = self._lookup(word)
-        found = self._cache[word]
+        # Not cached here: reading_scores memoises each word's syllable count, the only use.
+        found = self._lookup(word)
         if found is None:
             raise KeyError(word)
         return found

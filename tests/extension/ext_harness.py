@@ -207,6 +207,15 @@ BADGE_JS = """(i) => {
 }"""
 
 
+def expected_spans(server, text: str, subject: str = "", field: str = "body") -> list[str]:
+    """What the server flags in `field`, as the texts the extension must underline."""
+    import requests
+
+    resp = requests.post(server.url + "/api/v1/lint", json={"text": text, "subject": subject, "grammar": False}, timeout=10)
+    resp.raise_for_status()
+    return sorted(i["text"] for i in resp.json()["issues"] if i["end"] > i["start"] and i["field"] == field)
+
+
 def highlights(page) -> list[dict]:
     return page.evaluate(HIGHLIGHTS_JS)
 

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from editor_pages import EDITORS  # noqa: E402
 from ext_harness import ROOT, Browser, ServerHandle  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -24,17 +23,12 @@ DRAFT = ["Hi Sam,", "Just checking in to see if you had a chance to look.", "Thi
 
 def editor_shot(pw, server, editor, path):
     """The editor with the draft typed in, its underlines, and the card open on a finding with a wording."""
-    from test_editors_e2e import Editor, lint, with_wording
+    from test_editors_e2e import lint, open_editor, with_wording
 
     flagged = with_wording(lint(server, "\n".join(DRAFT)))["text"]
     b = Browser(pw, server, viewport=(1000, 560))
     try:
-        url, html, spec = EDITORS[editor]()
-        if not url.startswith("https://outlook."):
-            b.turn_on_site("http://localhost")
-        page = b.open(url, html)
-        ed = Editor(page, spec)
-        ed.el.click()
+        page, ed = open_editor(b, editor)
         for i, line in enumerate(DRAFT):
             if i:
                 page.keyboard.press("Enter")

@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 
-from ext_harness import (GMAIL_URL, OUTLOOK_URL, SITE_URL, Browser, ServerHandle, badge, gmail_dialog_fragment,
+from ext_harness import (GMAIL_URL, OUTLOOK_URL, SITE_URL, Browser, ServerHandle, badge, expected_spans, gmail_dialog_fragment,
                       gmail_reply_fragment, highlighted_texts, highlights, owa_fragment, page_html, range_center,
                       wait_answers, wait_highlight, wait_texts)
 
@@ -15,11 +15,6 @@ ONE_WAY = "Just checking in to see if you had a chance to look. I need to hit my
 PRESSURE = "This price expires Friday, so sign today."
 GMAIL_BODY = '[g_editable="true"]'
 
-
-def expected_spans(server, text: str, subject: str = "", field: str = "body") -> list[str]:
-    resp = requests.post(server.url + "/api/v1/lint", json={"text": text, "subject": subject, "grammar": False}, timeout=10)
-    resp.raise_for_status()
-    return sorted(i["text"] for i in resp.json()["issues"] if i["end"] > i["start"] and i["field"] == field)
 
 
 def editor_text(page, selector=GMAIL_BODY, index=0):

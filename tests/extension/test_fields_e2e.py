@@ -8,21 +8,15 @@ import json
 import time
 
 import pytest
-import requests
 
 from editor_pages import CRM_URL, roundcube_html, roundcube_plain
-from ext_harness import (GMAIL_URL, HIGHLIGHTS_JS, Browser, ServerHandle, page_html, range_center, wait_answers,
-                         wait_highlight, wait_texts)
+from ext_harness import (GMAIL_URL, HIGHLIGHTS_JS, Browser, ServerHandle, expected_spans, page_html, range_center,
+                         wait_answers, wait_highlight, wait_texts)
 from test_editors_e2e import Editor
 
 PRESSURE = "This price expires Friday, so sign today."
 QUOTA = "I need to hit my quota this month."
 
-
-def spans(server, text: str, subject: str = "", field: str = "body") -> list[str]:
-    resp = requests.post(server.url + "/api/v1/lint", json={"text": text, "subject": subject, "grammar": False}, timeout=10)
-    resp.raise_for_status()
-    return sorted(i["text"] for i in resp.json()["issues"] if i["end"] > i["start"] and i["field"] == field)
 
 
 MIRROR_TEXTS = """() => { const out = [];
@@ -42,9 +36,9 @@ def test_roundcube_subject_is_linted(browser, server, builder):
     (ed.el if ed else page.locator(spec["editable"])).click()
     page.keyboard.type(QUOTA)
     page.locator('input[name="_subject"]').fill(PRESSURE)
-    want_subject = spans(server, QUOTA, PRESSURE, "subject")
+    want_subject = expected_spans(server, QUOTA, PRESSURE, "subject")
     assert want_subject
-    body_want = spans(server, QUOTA, PRESSURE)
+    body_want = expected_spans(server, QUOTA, PRESSURE)
     # Fields (the subject, a textarea body) are underlined on their mirror overlays.
     on_mirrors = sorted(want_subject + ([] if ed else body_want))
     page.wait_for_function(f"(n) => ({MIRROR_TEXTS})().length >= n", arg=len(on_mirrors), timeout=15000)
@@ -68,7 +62,7 @@ def test_editor_in_an_about_blank_iframe(browser, server):
     ed = Editor(page, {"frame": "#f", "editable": "body"})
     ed.el.click()
     page.keyboard.type(QUOTA)
-    ed.wait_texts(spans(server, QUOTA))
+    ed.wait_texts(expected_spans(server, QUOTA))
     # The card opens in the top document, right under the words inside the frame.
     x, y = ed.center("hit my quota")
     page.mouse.click(x, y)
@@ -91,7 +85,7 @@ def test_gmail_forward_note_inside_the_quote_container(browser, server):
             '<br>Date: Mon, May 5, 2025<br>Subject: Proposal<br></div><br><br>'
             '<div dir="ltr">' + PRESSURE + '</div></div></div></div></div>')
     page = browser.open(GMAIL_URL, page_html(body, "Gmail"))
-    want = spans(server, QUOTA)
+    want = expected_spans(server, QUOTA)
     assert want
     wait_texts(page, want)
     assert not any("sign today" in h["text"] for h in page.evaluate(HIGHLIGHTS_JS))
@@ -109,7 +103,7 @@ def test_plain_text_reply_quotes_and_signature_are_not_underlined(browser, serve
     url, html, spec = roundcube_plain()
     page = browser.open(url, html)
     page.locator("#composebody").fill(PLAIN_REPLY)
-    want = spans(server, PLAIN_REPLY)
+    want = expected_spans(server, PLAIN_REPLY)
     assert want, "the rep's own lines should be flagged"
     wait_texts(page, want)
     # The server's email parser skips the "-- " signature and the quoted reply: nothing there is underlined.

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from twoway.findings import Finding
-from twoway.grammar import LanguageToolUnavailable, SentenceCache, merge_findings, parse_answer
+from twoway.grammar import LanguageToolUnavailable, merge_findings, parse_answer
+from twoway.textutil import SentenceCache
 
 
 def match(offset, length, rule="HE_VERB_AGR", category="GRAMMAR", issue="grammar", repl=("goes",)):

@@ -12,6 +12,7 @@ per-rule time budget (engine.RULE_BUDGET) contains.
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Callable, Iterable, Iterator
 
@@ -28,6 +29,12 @@ _REPEATS = {_sre_constants.MAX_REPEAT, _sre_constants.MIN_REPEAT}
 _MAXREPEAT = _sre_constants.MAXREPEAT
 # A bounded repeat up to this count is treated as harmless ({0,4} words of context).
 _SMALL_BOUND = 10
+
+
+@functools.lru_cache(maxsize=8192)
+def _parsed(pattern: str):
+    """re's parse of a pattern, shared by the checks below (a pack's patterns are parsed once)."""
+    return _sre_parse.parse(pattern)
 
 
 def _children(op, av) -> Iterator:
@@ -74,7 +81,7 @@ def pattern_problem(pattern: str, compile_alone: bool = True) -> str | None:
         if compile_alone:
             re.compile(pattern, re.IGNORECASE)
             re.compile(_lower_literals(pattern))
-        tree = _sre_parse.parse(pattern)
+        tree = _parsed(pattern)
     except (re.error, OverflowError, RecursionError) as exc:
         return f"bad regular expression {pattern!r}: {exc}"
     if _nested_repeat(tree):
@@ -162,7 +169,7 @@ def _start_guard(patterns: list[str]) -> str:
     chars: set[str] = set()
     for p in patterns:
         try:
-            first, empty = _first_chars(_sre_parse.parse(p))
+            first, empty = _first_chars(_parsed(p))
         except (re.error, OverflowError, RecursionError):
             return ""
         if first is None or empty:
@@ -234,7 +241,7 @@ def required_literals(pattern: str) -> Requirement | None:
     """Literal strings one of which the text of every match of `pattern` contains, as the
     pattern is written (None when the pattern promises none)."""
     try:
-        return _requirement(_sre_parse.parse(pattern))
+        return _requirement(_parsed(pattern))
     except (re.error, OverflowError, RecursionError):
         return None
 
