@@ -107,8 +107,9 @@ class Linter:
         findings = self._check_sentences(email.sentences, "body", budget)
         subject_sentences = split_sentences(subject, kind="subject") if subject else []
         findings += self._check_sentences(subject_sentences, "subject", budget)
-        stats = compute_stats(email.sentences, self.targets)
-        context = EmailContext("\n".join(s.text for s in email.sentences), stats)
+        own_text = "\n".join(s.text for s in email.sentences)
+        stats = compute_stats(email.sentences, own_text, self.targets)
+        context = EmailContext(own_text, stats)
         for rule in self.email_rules:
             finding = rule.check_email(context)
             if finding:
@@ -154,10 +155,10 @@ class Linter:
         return tuple(found)
 
 
-def compute_stats(sentences, targets: dict) -> dict:
-    """The email's numbers over the rep's own sentences (no greeting, sign-off, signature or quote)."""
+def compute_stats(sentences, text: str, targets: dict) -> dict:
+    """The email's numbers over the rep's own sentences (no greeting, sign-off, signature or
+    quote); `text` is those sentences joined by newlines."""
     sentence_words = [len(_WORD.findall(s.text)) for s in sentences]
-    text = "\n".join(s.text for s in sentences)
     reader = len(READER_PRONOUNS.findall(text))
     seller = len(SELLER_PRONOUNS.findall(text))
     grade, ease = readability.reading_scores(text)
