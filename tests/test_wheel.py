@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from owned import kill_group, start
+
 REPO = Path(__file__).resolve().parents[1]
 # What a wheel is built from; the rest of a checkout (venv, caches, tests) stays behind.
 NOT_SOURCES = shutil.ignore_patterns(".git", ".venv", "node_modules", ".cache", "build", "dist", "tests",
@@ -121,8 +123,8 @@ def test_twoway_serve_from_the_wheel(installed):
         port = s.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
     env = dict(installed["env"], TWOWAY_LANGUAGETOOL="off")
-    server = subprocess.Popen([str(installed["bin"] / "twoway"), "serve", "--port", str(port)], cwd=installed["cwd"],
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = start([str(installed["bin"] / "twoway"), "serve", "--port", str(port)], cwd=installed["cwd"],
+                   env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -144,7 +146,10 @@ def test_twoway_serve_from_the_wheel(installed):
         assert "TwoWayRender" in renderer
     finally:
         server.terminate()
-        server.communicate(timeout=20)
+        try:
+            server.communicate(timeout=20)
+        finally:
+            kill_group(server.pid)  # the workers too, whatever the master did
 
 
 def test_twoway_audit_from_the_wheel(installed):

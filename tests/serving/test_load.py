@@ -12,6 +12,7 @@ without it the test skips, saying where to put it).
 Bounded: LOAD_SECONDS (default 20) per run, loopback only."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -54,16 +55,20 @@ def stack(tmp_path_factory):
         if os.environ.get("CI"):
             pytest.fail("LanguageTool needs Java >= 17 and its jars (make languagetool)")
         pytest.skip("no Java >= 17 or no LanguageTool jars")
-    lt.start()
-    assert lt.wait_ready(120), f"LanguageTool did not start (log {lt.log_path})"
-    env = {"TWOWAY_LANGUAGETOOL": lt.url, "TWOWAY_API_TOKEN": TOKEN, "TWOWAY_LANGUAGETOOL_PROBE_INTERVAL": "0.5"}
-    backends = [ServeProcess(workers=2, env=env) for _ in range(2)]
-    nginx = NginxLayout(tmp_path_factory.mktemp("nginx-load"), [b.port for b in backends])
-    yield {"lt": lt, "backends": backends, "nginx": nginx, "env": env, "emails": varied_emails()}
-    nginx.stop()
-    for b in backends:
-        b.stop()
-    lt.stop()
+    emails = varied_emails()  # skips (saying where to put the set) before anything is started
+    # Whatever was started is stopped, also when a later step fails (a fixture that raises before
+    # its yield gets no teardown); the backends are stopped as the test left them (it replaces one).
+    backends = []
+    with contextlib.ExitStack() as started:
+        lt.start()
+        started.callback(lt.stop)
+        assert lt.wait_ready(120), f"LanguageTool did not start (log {lt.log_path})"
+        env = {"TWOWAY_LANGUAGETOOL": lt.url, "TWOWAY_API_TOKEN": TOKEN, "TWOWAY_LANGUAGETOOL_PROBE_INTERVAL": "0.5"}
+        started.callback(lambda: [b.stop() for b in backends])
+        backends += [ServeProcess(workers=2, env=env) for _ in range(2)]
+        nginx = NginxLayout(tmp_path_factory.mktemp("nginx-load"), [b.port for b in backends])
+        started.callback(nginx.stop)
+        yield {"lt": lt, "backends": backends, "nginx": nginx, "env": env, "emails": emails}
 
 
 class Clients:
