@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .definitions import ONE_WAY_CATEGORIES
 from .engine import Linter
-from .findings import ONE_WAY_CATEGORIES
 
 
 def read_jsonl(path: str | Path) -> list[dict]:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .definitions import CATEGORY_LABELS, ONE_WAY_CATEGORIES, RULE_CATEGORIES
 from .examples import unmark
 from .pack import RulePack
 
-CATEGORY_TITLES = {"pressure": "Pressure", "self_focus": "Self-focus", "style": "Style"}
-SCORED_CATEGORIES = ("pressure", "self_focus")  # the dev set labels these; style is not scored
+SCORED_CATEGORIES = ONE_WAY_CATEGORIES  # the dev set labels these; style is not scored
 # Between these markers: the figures measured on the dev set (absent when the set is absent).
 MEASURED_BEGIN, MEASURED_END = "<!-- measured -->", "<!-- /measured -->"
 
@@ -41,7 +41,7 @@ def _measured_line(tally: dict | None, measured: bool) -> str:
 
 def rule_page(rule, tally: dict | None = None, measured: bool = False) -> str:
     lines = [f"# {rule.id}", "",
-             f"{CATEGORY_TITLES.get(rule.category, rule.category)} · {rule.severity} · `{rule.type}` rule "
+             f"{CATEGORY_LABELS.get(rule.category, rule.category)} · {rule.severity} · `{rule.type}` rule "
              f"· `lint_rules/{rule.source}`", "",
              "## What it catches", "", rule.message, ""]
     if rule.description:
@@ -75,12 +75,12 @@ def index_page(pack: RulePack, tallies: dict, measured: bool) -> str:
                   "labelled from labels.md): of the labelled sentences a rule flagged, the share that carry "
                   "its category.",
                   f"{MEASURED_END}", ""]
-    for category in ("pressure", "self_focus", "style"):
+    for category in RULE_CATEGORIES:
         rules = [r for r in pack.rules if r.category == category]
         if not rules:
             continue
         measured_here = measured and category in SCORED_CATEGORIES
-        lines += [f"## {CATEGORY_TITLES[category]}", "",
+        lines += [f"## {CATEGORY_LABELS[category]}", "",
                   "| rule | severity | what it catches |" + (" dev-set flags / precision |" if measured_here else ""),
                   "| --- | --- | --- |" + (" --- |" if measured_here else "")]
         for r in rules:
