@@ -8,6 +8,8 @@ import re
 import sys
 from pathlib import Path
 
+from .definitions import ONE_WAY_CATEGORIES
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
@@ -294,7 +296,7 @@ def cmd_evaluate(args) -> int:
         print(f"twoway: cannot read {path}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     scores = sentence_scores(Linter(shared_pack(BUNDLED_RULES_DIR, args.rules_dir)), records)
-    for category in ("pressure", "self_focus"):
+    for category in ONE_WAY_CATEGORIES:
         s = scores[category]
         print(f"{category:11} precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
               f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
@@ -315,7 +317,7 @@ def _evaluate_realworld(directory: str, args) -> int:
     finally:
         checker.close()
     print(f"{scores['emails']} emails, {scores['one_way_emails']} with one-way units")
-    for category in ("pressure", "self_focus"):
+    for category in ONE_WAY_CATEGORIES:
         s = scores[category]
         print(f"{category:11} units precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
               f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")

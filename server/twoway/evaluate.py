@@ -5,8 +5,8 @@ import json
 import os
 from pathlib import Path
 
+from .definitions import ONE_WAY_CATEGORIES
 from .engine import Linter
-from .findings import ONE_WAY_CATEGORIES
 
 
 def read_jsonl(path: str | Path) -> list[dict]:
