@@ -216,7 +216,7 @@ def cmd_rules(args) -> int:
 
 def cmd_check_rules(args) -> int:
     from .config import BUNDLED_RULES_DIR
-    from .examples import check_rule_examples, pattern_coverage_problems
+    from .examples import check_rule_examples, coverage_problems
     from .packcache import shared_pack
 
     pack = shared_pack(BUNDLED_RULES_DIR, args.dir)
@@ -227,13 +227,13 @@ def cmd_check_rules(args) -> int:
         for problem in check_rule_examples(rule):
             failing.add(rule.id)
             print(f"{rule.source}: {rule.id}: {problem}")
-    # Every pattern is reached by a flag example of its rule: the others are dead or untested.
-    uncovered = pattern_coverage_problems(args.dir or BUNDLED_RULES_DIR)
+    # Every alternative is reached by a flag example of its rule: the others are dead or untested.
+    uncovered = coverage_problems(checked)
     for file_name, rule_id, problem in uncovered:
         failing.add(rule_id)
         print(f"{file_name}: {rule_id}: {problem}")
     print(f"{len(checked) - len(failing & {r.id for r in checked})} passed, {len(failing)} failed"
-          + (f"; {len(uncovered)} patterns no flag example reaches" if uncovered else ""))
+          + (f"; {len(uncovered)} alternatives no flag example reaches" if uncovered else ""))
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
