@@ -66,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser(
         "evaluate", help="precision and recall on labelled sentences (JSON lines) or real emails (a directory "
-                         "with emails.jsonl, units.jsonl, labels.jsonl; default ../shared/realworld)")
+                         "with emails.jsonl, units.jsonl, labels.jsonl; default $TWOWAY_REALWORLD or the public labelled set "
+                         "beside a checkout, which is not shipped)")
     evaluate.add_argument("file", nargs="?", help="a JSONL file of labelled sentences, or a real-world directory")
     evaluate.add_argument("--rules-dir")
     evaluate.add_argument("--details", metavar="OUT", help="real-world mode: write every TP, FP and FN unit here")
@@ -278,7 +279,7 @@ def cmd_evaluate(args) -> int:
     path = args.file or str(REALWORLD_DIR)
     if is_realworld_dir(path):
         return _evaluate_realworld(path, args)
-    if args.file is None:  # an installed wheel has no checkout, and so no ../shared beside it
+    if args.file is None:  # an installed wheel has no checkout, and so no labelled set beside it
         print(f"twoway: no real-world set at {path}; give a directory holding emails.jsonl, units.jsonl "
               "and labels.jsonl, or a JSON lines file of labelled sentences", file=sys.stderr)
         return EXIT_USAGE
