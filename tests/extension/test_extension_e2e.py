@@ -7,7 +7,8 @@ import time
 import pytest
 import requests
 
-from ext_harness import (GMAIL_URL, OUTLOOK_URL, SITE_URL, Browser, ServerHandle, badge, expected_spans, gmail_dialog_fragment,
+from ext_harness import (GMAIL_URL, OUTLOOK_URL, SITE_URL, Browser, ServerHandle, badge_info, card_rule, expected_spans,
+                      gmail_dialog_fragment, wait_until,
                       gmail_reply_fragment, highlighted_texts, highlights, owa_fragment, page_html, range_center,
                       wait_answers, wait_highlight, wait_texts)
 
@@ -38,8 +39,12 @@ def test_gmail_compose_underlines_what_the_server_flags(browser, server):
     assert highlighted_texts(page) == want
     names = {h["name"] for h in highlights(page)}
     assert names <= {"twoway-self_focus", "twoway-pressure", "twoway-style", "twoway-grammar", "twoway-spelling"}
-    b = badge(page)
+    b = badge_info(page)
     assert b["state"] == "ok" and int(b["count"]) >= len(want) and b["score"] != ""
+    # The page sees none of it: no score, count, rule or message on the host elements.
+    host = page.evaluate("() => { const b = document.querySelector('twoway-badge');"
+                         " return [...b.attributes].map(a => a.name + '=' + a.value).join(' '); }")
+    assert "score" not in host and "count" not in host and "title" not in host and "quota" not in host
     no_errors(page)
 
 
@@ -154,7 +159,8 @@ def test_apply_a_replacement_then_undo(browser, server):
     pos = range_center(page, PRESSURE)
     page.mouse.click(pos["x"], pos["y"])                       # caret into the underline, card opens
     page.wait_for_function("() => document.querySelector('twoway-card')?.dataset.rule")
-    assert page.evaluate("() => document.querySelector('twoway-card').dataset.rule") == issue["rule"]
+    assert card_rule(page) == issue["rule"]
+    assert "data-rule" not in page.evaluate("() => document.querySelector('twoway-card').outerHTML")
     page.keyboard.press("Alt+Enter")                           # keyboard: focus moves into the card
     page.wait_for_function("() => document.activeElement?.localName === 'twoway-card'")
     page.keyboard.press("Escape")                              # Esc closes it, focus back in the editor
@@ -260,7 +266,7 @@ def test_two_compose_boxes_work_on_their_own(browser, server):
     assert by_editor[0] == expected_spans(server, "I need to hit my quota this month.")
     assert by_editor[1] == expected_spans(server, PRESSURE)
     for i in (0, 1):                              # each badge counts its own box's findings
-        assert badge(page, i)["state"] == "ok" and int(badge(page, i)["count"]) >= len(by_editor[i])
+        assert badge_info(page, i)["state"] == "ok" and int(badge_info(page, i)["count"]) >= len(by_editor[i])
     no_errors(page)
 
 
@@ -326,7 +332,7 @@ def test_server_stopped_then_back(playwright_instance):
         srv.stop()
         page.keyboard.type(" " + PRESSURE)
         page.wait_for_function("() => document.querySelector('twoway-badge')?.dataset.state === 'error'", timeout=10000)
-        assert "unreachable" in page.evaluate("() => document.querySelector('twoway-badge').title")
+        assert "unreachable" in badge_info(page)["label"]
         time.sleep(2.5)                        # a few backed-off retries fail quietly
         srv.start(port)
         page.wait_for_function("() => document.querySelector('twoway-badge')?.dataset.state === 'ok'", timeout=20000)
@@ -346,7 +352,7 @@ def test_server_error_and_token(playwright_instance):
         page.locator(GMAIL_BODY).click()
         page.keyboard.type("I need to hit my quota this month.")
         page.wait_for_function("() => document.querySelector('twoway-badge')?.dataset.state === 'error'", timeout=10000)
-        assert "token" in page.evaluate("() => document.querySelector('twoway-badge').title")
+        assert "token" in badge_info(page)["label"]
         b.set_settings(token="s3cret")
         wait_highlight(page, "hit my quota", timeout=20)
         no_errors(page)
