@@ -46,7 +46,7 @@
 
   function usable(el, adapter) {
     if (el.closest("[data-twoway]")) return false;
-    if (!root.TwoWayField.prose(el)) return false;
+    if (!root.TwoWayField.prose(el, adapter.name !== "plain")) return false;
     if (el.localName === "textarea") {
       if (el.readOnly || el.disabled) return false;
       return el.getClientRects().length > 0;
