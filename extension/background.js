@@ -244,6 +244,13 @@ function serverState(settings) {
 
 async function status(msg) {
   const s = await TwoWaySettings.load();
+  if (s.configured && breaker.state === "unknown") {
+    // Not asked yet in this session: a health check (no draft, no token) says whether it is up.
+    const found = await TwoWayConnection.explainUnreached(s.serverUrl);
+    if (found.outcome === "ok") { breaker.state = "ok"; updateAction(); }
+    else trip(TwoWayMessages.failure(0, found.outcome, TwoWayConnection.SHORT[found.outcome],
+      TwoWayConnection.message(found.outcome, s.serverUrl, found), true, { state: found.outcome === "unreachable" ? "unreachable" : "error" }));
+  }
   return { ok: true, configured: s.configured, server: serverState(s), site: siteState(s, TwoWaySettings.siteOrigin(msg.url)),
     sync: lastSyncError };
 }
