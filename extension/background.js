@@ -108,7 +108,7 @@ async function lint(msg) {
   if (!settings.configured) return setupFailure();
   if (waitLeft() > 0 && breaker.failure) return { ...breaker.failure, retryAfter: waitLeft() };
   const body = { text: String(msg.text || ""), subject: String(msg.subject || "") };
-  body.grammar = Boolean(settings.categories.grammar || settings.categories.spelling);
+  body.grammar = settings.categories.grammar !== false || settings.categories.spelling !== false;   // unlisted = shown
   const headers = { "Content-Type": "application/json" };
   if (settings.token) headers.Authorization = "Bearer " + settings.token;
   const t0 = Date.now();

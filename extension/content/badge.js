@@ -1,7 +1,7 @@
 /*
  * The badge at a compose box: alignment score + number of findings; click for the numbers panel.
  *
- *   new TwoWayBadge(editorEl) -> .update({state, score, count, message, stats, issues})
+ *   new TwoWayBadge(editorEl) -> .update({state, score, count, message, panel, issues})
  *                                .position() ; .destroy()
  * state: "idle" | "busy" | "ok" | "error" | "setup". The host element in the page carries only
  * data-state (a word) and data-panel: the score, the count and any message (which may name the
@@ -92,7 +92,7 @@
       p.textContent = info.message || "The Two-Way server is unreachable.";
       this.panel.appendChild(p);
     } else {
-      this.panel.appendChild(root.TwoWayRender.buildStatsPanel(info.stats || {}, { issues: info.issues || [] }));
+      this.panel.appendChild(root.TwoWayRender.buildStatsPanel(info.panel || {}, { issues: info.issues || [] }));
     }
     this.panel.appendChild(this.optionsButton());
   };

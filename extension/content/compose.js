@@ -256,7 +256,7 @@
     });
     var emailLevel = issues.filter(function (i) { return i.start === i.end; }).length;
     var stats = data.stats || {};
-    this.badge.update({ state: "ok", score: stats.alignment_score, count: drawn + emailLevel, stats: stats, issues: issues });
+    this.badge.update({ state: "ok", score: stats.alignment_score, count: drawn + emailLevel, panel: data.panel, issues: issues });
     this.badge.host.dataset.answers = String(this.answers);   // a count only (tests wait on it)
     try {
       performance.measure("twoway:draw", { start: tDraw, end: performance.now() });

@@ -38,9 +38,10 @@
     composes.forEach(function (c) { c.render(); });
     M.send({ type: M.MUTE, rule: rule, name: name || rule });
   }
+  // A category not listed in the settings is shown (its keys: lib/definitions.js).
   function anyCategory() {
     var cats = settings.categories || {};
-    return Object.keys(cats).some(function (k) { return cats[k] !== false; });
+    return root.TwoWayDefinitions.categories.some(function (c) { return cats[c.key] !== false; });
   }
   function running() { return settings.active && anyCategory(); }
 
