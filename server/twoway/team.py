@@ -53,8 +53,11 @@ def init_app(app) -> None:
             # Derived from the token: every worker and server of the team agrees, and a new token
             # ends the sessions of the old one.
             app.secret_key = hashlib.sha256(b"twoway-team-session\0" + str(token).encode()).hexdigest()
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Strict")
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config["SESSION_COOKIE_NAME"] = "twoway_team"
+    app.config["SESSION_COOKIE_SAMESITE"] = "Strict"
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    # Behind nginx with TLS (docs/deploy.md) the cookie travels over HTTPS only.
+    app.config["SESSION_COOKIE_SECURE"] = bool(app.config.get("SESSION_COOKIE_SECURE"))
     app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(hours=SESSION_HOURS)
 
 
