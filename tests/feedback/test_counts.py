@@ -19,7 +19,7 @@ from .conftest import free_port
 from .helpers import ONE_WAY, auth, close, make_app, stored
 
 WRITER = Path(__file__).with_name("writer.py")
-PROCESSES, CLICKS = 4, 150
+PROCESSES, CLICKS = 4, 100
 
 
 def run_writers(url: str) -> None:
