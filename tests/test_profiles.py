@@ -7,7 +7,8 @@ import pytest
 
 from twoway import create_app
 from twoway.evaluate import REALWORLD_DIR
-from twoway.profiles import PROFILES, QUIET_MIN_PRECISION, REAL_SETS, load_measured, measure
+from twoway.profile_scores import REAL_SETS, measure
+from twoway.profiles import PROFILES, QUIET_MIN_PRECISION, load_measured
 from twoway.resources import BUNDLED_RULES_DIR
 
 EMAILS = [

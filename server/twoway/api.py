@@ -6,13 +6,13 @@ import json
 
 from flask import Blueprint, current_app, jsonify, request
 
-from . import __version__
+from .version import __version__
 from .errors import ApiError
 from .feedback import feedback_of
 from .feedback_api import count_shown
 from .profiles import PROFILES
 from .service import Report, checker_of
-from .textutil import Utf16Map
+from .utf16 import Utf16Map
 
 bp = Blueprint("api", __name__)
 

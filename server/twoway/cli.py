@@ -353,7 +353,8 @@ def cmd_rule_docs(args) -> int:
 def cmd_profiles(args) -> int:
     from .config import BUNDLED_RULES_DIR
     from .evaluate import REALWORLD_DIR
-    from .profiles import MEASURED_FILE, REAL_SETS, measure, table
+    from .profile_scores import REAL_SETS, measure, table
+    from .profiles import MEASURED_FILE
 
     shared = Path(args.shared) if args.shared else REALWORLD_DIR.parent
     missing = [name for name in REAL_SETS if not (shared / name / "labels_b.jsonl").is_file()]

@@ -10,11 +10,12 @@ import atexit
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from . import __version__
+from .version import __version__
 from .emailparse import ParsedEmail
 from .engine import Linter
 from .findings import CATEGORIES, Finding
-from .grammar import GrammarService, merge_findings
+from .grammar_service import GrammarService
+from .languagetool_answers import merge_findings
 from .pack import RulePack
 from .packcache import folder_fingerprint, shared_pack
 from .profiles import DEFAULT_PROFILE, PROFILES, apply_profile, load_measured, thorough_rules

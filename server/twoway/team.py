@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from flask import (Blueprint, Response, current_app, jsonify, redirect, render_template, request,
                    send_file, session, url_for)
 
-from . import __version__
+from .version import __version__
 from .errors import ApiError
 from .feedback import ACTIONS, COUNTED, REASONS, SHOWN, feedback_of
 from .profiles import PROFILES
