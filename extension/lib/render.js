@@ -9,9 +9,11 @@
  *     TARGETS:    { words:[50,125], reading_grade:[3,5], questions:[1,3], you_ratio:[1,null] }
  *                 only for an answer without stats.targets: the numbers are judged against the
  *                 answer's own targets ({min,max} or [min,max]; the server derives them from its pack),
- *     buildCard(issue, {onApply(replacement), onIgnore(), onMute(), onClose()}) -> HTMLElement
+ *     buildCard(issue, {onApply(replacement), onKeep(reason|null), onMute(), onClose()}) -> HTMLElement
  *         .tw-card: category label, message, why, advice, replacements as buttons, and
- *         "Ignore here" / "Mute this rule" / close buttons when the matching handler is given.
+ *         "Keep it" / "Mute rule" / close buttons when the matching handler is given; with onKeep,
+ *         a row of one-tap reasons (TwoWayFeedback.REASONS) that keep it with that reason.
+ *         (onIgnore(), the old name of onKeep, still works: a keep without a reason.)
  *     buildStatsPanel(stats, {issues?}) -> HTMLElement
  *         .tw-stats: alignment score, verdict, then words, sentences, questions, reading grade
  *         and you/I (reader vs seller pronouns when the server counts them, else you_ratio), each
@@ -125,17 +127,33 @@
       card.appendChild(list);
     }
 
-    if (handlers.onIgnore || handlers.onMute) {
+    var keep = handlers.onKeep || (handlers.onIgnore && function () { handlers.onIgnore(); });
+    if (keep || handlers.onMute) {
       var actions = el("div", "tw-card-actions");
-      if (handlers.onIgnore) {
-        actions.appendChild(button("tw-card-ignore", "Ignore here", function () { handlers.onIgnore(); },
-          "Ignore this sentence in this draft"));
+      if (keep) {
+        // "Keep it": the rep thinks the underline is wrong here (the team's false-alarm count).
+        actions.appendChild(button("tw-card-keep tw-card-ignore", "Keep it", function () { keep(null); },
+          "Keep this sentence as it is: the underline is wrong here (hidden in this draft)"));
       }
       if (handlers.onMute) {
-        actions.appendChild(button("tw-card-mute", "Mute this rule", function () { handlers.onMute(); },
+        actions.appendChild(button("tw-card-mute", "Mute rule", function () { handlers.onMute(); },
           "Stop showing this rule (undo in the options)"));
       }
       card.appendChild(actions);
+      var reasons = root.TwoWayFeedback && handlers.onKeep ? root.TwoWayFeedback.REASONS : [];
+      if (reasons.length) {
+        // Optional, one tap: why keep it. After the main actions, so their keyboard order stays.
+        var why = el("div", "tw-card-reasons");
+        why.setAttribute("role", "group");
+        why.setAttribute("aria-label", "Keep it because");
+        why.appendChild(el("span", "tw-card-reasons-label", "Keep it because:"));
+        reasons.forEach(function (r) {
+          var b = button("tw-card-reason", r.label, function () { keep(r.code); }, "Keep it: " + r.label.toLowerCase());
+          b.dataset.reason = r.code;
+          why.appendChild(b);
+        });
+        card.appendChild(why);
+      }
     }
     if (issue.rule) card.appendChild(el("div", "tw-card-rule", issue.rule));
     return card;
