@@ -6,7 +6,8 @@
  *     ACTIONS: ["fixed", "kept", "muted"],
  *     REASONS: [{code, label}]       the one-tap reasons of "Keep it"
  *     body(rule, action, reason?, profile?) -> {rule, action[, reason][, profile]}   the request body
- *     Tracker() -> {update(answer) -> [rule ids fixed by an edit], applied(rule)}
+ *     Tracker() -> {update(answer, skip?) -> [rule ids fixed by an edit], applied(rule), reset()}
+ *         skip(rule) -> true for the rules the rep muted: their findings are never read as fixes
  *   }
  *
  * "Fixed" is counted on its own: when the rep applies a wording (applied(rule), sent at once), or
@@ -42,6 +43,7 @@
     });
     return counts;
   }
+  function never() { return false; }
 
   function Tracker() {
     var previous = null;   // rule -> findings in the last answer
@@ -50,12 +52,14 @@
     return {
       applied: function (rule) { credits[rule] = (credits[rule] || 0) + 1; },
       reset: function () { previous = null; credits = {}; },
-      update: function (answer) {
+      update: function (answer, skip) {
+        skip = skip || never;
         var stats = (answer && answer.stats) || {};
         var now = countByRule(answer && answer.issues);
         var fixed = [];
         if (previous && stats.words !== 0) {
           Object.keys(previous).forEach(function (rule) {
+            if (skip(rule)) return;
             var gone = previous[rule] - (now[rule] || 0);
             var credit = Math.min(Math.max(gone, 0), credits[rule] || 0);
             for (var k = credit; k < gone; k++) fixed.push(rule);

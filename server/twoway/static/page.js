@@ -35,6 +35,10 @@
   var grammarState = document.getElementById("grammar-state");
   var apiUrl = app.getAttribute("data-api");
   var tokenRequired = app.getAttribute("data-token-required") === "true";
+  // What the rep does with the cards, sent as codes (extension/lib/feedback.js; issue 20).
+  var F = window.TwoWayFeedback || null;
+  var feedbackUrl = app.getAttribute("data-feedback");
+  var tracker = F ? F.Tracker() : null;
 
   var timer = null;
   var inflight = null;
@@ -114,6 +118,7 @@
     if (!text.trim() && !subject.trim()) {
       if (inflight) inflight.abort();
       last = null;
+      if (tracker) tracker.reset();
       clear(resultBody);
       setError("");
       setStatus("Paste an email above and check it.", false);
@@ -157,6 +162,8 @@
         setError("");
         last = { issues: body.issues, stats: body.stats || {}, grammar: body.grammar, view: body.view,
                  text: text, subject: subject };
+        // An edit that made a rule fire fewer times: the rep fixed it (counted on its own).
+        if (tracker) tracker.update(body, function (rule) { return !!muted[rule]; }).forEach(function (rule) { sendFeedback(rule, "fixed"); });
         render();
       });
     }).catch(function (err) {
@@ -164,6 +171,15 @@
       setError("Could not reach the server to check this text.");
       setStatus("Not checked.", false);
     });
+  }
+
+  // ---- feedback -------------------------------------------------------------------------
+  function sendFeedback(rule, action, reason) {
+    if (!F || !feedbackUrl) return;
+    var headers = { "Content-Type": "application/json" };
+    if (getToken()) headers.Authorization = "Bearer " + getToken();
+    fetch(feedbackUrl, { method: "POST", headers: headers, credentials: "same-origin", cache: "no-store",
+                         body: JSON.stringify(F.body(rule, action, reason)) }).catch(function () { /* best effort */ });
   }
 
   // ---- rendering --------------------------------------------------------------------
@@ -329,8 +345,17 @@
         li.setAttribute("data-severity", issue.severity || "");
         var card = R.buildCard(issue, {
           onApply: function (replacement) { apply(issue, replacement, order.indexOf(i)); },
-          onIgnore: function () { ignored[key(issue)] = true; render(order.indexOf(i)); },
-          onMute: function () { muted[issue.rule] = true; saveMuted(); render(order.indexOf(i)); },
+          onKeep: function (reason) {
+            ignored[key(issue)] = true;
+            sendFeedback(issue.rule, "kept", reason);
+            render(order.indexOf(i));
+          },
+          onMute: function () {
+            muted[issue.rule] = true;
+            saveMuted();
+            sendFeedback(issue.rule, "muted");
+            render(order.indexOf(i));
+          },
         });
         // In the extension the card is a pop-up dialog; here it is an item of a list.
         card.removeAttribute("role");
@@ -393,6 +418,8 @@
     field.value = field.value.slice(0, issue.start) + replacement + field.value.slice(issue.end);
     var caret = issue.start + replacement.length;
     try { field.setSelectionRange(caret, caret); } catch (e) { /* not focused */ }
+    if (tracker) tracker.applied(issue.rule);
+    sendFeedback(issue.rule, "fixed");
     pending = { focus: position, notice: "Replaced \u201c" + issue.text + "\u201d with \u201c" + replacement + "\u201d." };
     lintNow();
   }

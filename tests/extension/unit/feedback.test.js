@@ -31,6 +31,9 @@ test("an edit that makes a rule fire fewer times is a fix; an applied wording co
   assert.deepEqual(plain(t.update(answer(["a", "c"]))), []);             // a new finding is not a fix
   assert.deepEqual(plain(t.update(answer([], 0))), []);                  // an emptied draft is not a fix
   assert.deepEqual(plain(t.update(answer(["c"]))), []);                  // ... and starts over
+  // A muted rule's findings are hidden, never fixed: also when its sentence goes after the mute.
+  assert.deepEqual(plain(t.update(answer(["c", "d"]))), []);
+  assert.deepEqual(plain(t.update(answer(["d"]), (rule) => rule === "c")), []);
 });
 
 test("the card offers Keep it with one-tap reasons, and Mute rule", () => {
