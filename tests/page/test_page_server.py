@@ -153,7 +153,7 @@ def test_everything_from_the_text_is_escaped(client, payload):
     tags = [tag for tag, _ in dom.elements]
     assert "img" not in tags and "svg" not in tags and "iframe" not in tags
     assert tags.count("textarea") == 1
-    assert len([1 for tag, a in dom.elements if tag == "script"]) == 2  # render.js, page.js
+    assert len([1 for tag, a in dom.elements if tag == "script"]) == 3  # feedback.js, render.js, page.js
 
 
 def test_cross_site_post_is_refused(client):
