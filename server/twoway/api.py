@@ -12,6 +12,7 @@ from .feedback import feedback_of
 from .feedback_api import count_shown
 from .profiles import PROFILES
 from .service import Report, checker_of
+from .stats_panel import stats_panel
 from .utf16 import Utf16Map
 
 bp = Blueprint("api", __name__)
@@ -92,6 +93,8 @@ def serialize_report(report: Report) -> dict:
             "field": f.field,
         } for f in report.findings],
         "stats": report.stats,
+        # The numbers as shown (stats_panel.py): the extension and the page draw them as they are.
+        "panel": stats_panel(report.stats),
         "grammar": report.grammar,
         "profile": report.profile,
         # The email's structure: what was read as greeting, body, signature, quoted thread...

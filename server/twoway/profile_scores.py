@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .evaluate import read_jsonl
-from .findings import ONE_WAY_CATEGORIES
+from .definitions import ONE_WAY_CATEGORIES
 from .profiles import PROFILES
 
 REAL_SETS = ("realworld", "realworld2")

@@ -20,7 +20,8 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from .findings import ONE_WAY_CATEGORIES, Finding
+from .definitions import ONE_WAY_CATEGORIES
+from .findings import Finding
 
 PROFILES = ("quiet", "balanced", "thorough")
 DEFAULT_PROFILE = "balanced"

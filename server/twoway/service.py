@@ -13,7 +13,8 @@ from typing import Any, Mapping
 from .version import __version__
 from .emailparse import ParsedEmail
 from .engine import Linter
-from .findings import CATEGORIES, Finding
+from .definitions import CATEGORIES
+from .findings import Finding
 from .grammar_service import GrammarService
 from .languagetool_answers import merge_findings
 from .pack import RulePack
