@@ -112,18 +112,16 @@ class FeedbackService:
         rule, the flagged words and the draft's first line, kept in memory only)."""
         if not self.enabled:
             return
-        day = today().toordinal()
-        counts: dict[tuple, int] = {}
+        date = today()
+        day = date.isoformat()
+        items = []
         for rule, field, words in findings:
-            if GRAMMAR_RULE_ID.match(rule) and len(self._grammar_ids) < _MAX_GRAMMAR_IDS:
+            if rule not in self.rule_ids and GRAMMAR_RULE_ID.match(rule) and len(self._grammar_ids) < _MAX_GRAMMAR_IDS:
                 self._grammar_ids.add(rule)
-            if self.pending.seen_before((rule, field, words, draft_anchor, profile), day):
-                continue
-            key = self._key(rule, SHOWN, profile=profile)
-            counts[key] = counts.get(key, 0) + 1
-        if counts:
+            items.append(((rule, field, words, draft_anchor, profile),
+                          (day, rule, SHOWN, "", self.pack_version, profile, "")))
+        if items and self.pending.add_unseen(items, date.toordinal()):
             self._ensure_flusher()
-            self.pending.add(counts)
 
     def known_rule(self, rule: str) -> bool:
         if rule in self.rule_ids:

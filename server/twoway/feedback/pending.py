@@ -209,19 +209,40 @@ class PendingCounts:
         return self._header()[0] == 0
 
     # -- shown once per draft -----------------------------------------------------------
+    def _digest(self, parts: tuple[str, ...]) -> bytes:
+        return hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"),
+                               digest_size=12, key=self._salt).digest()
+
+    def _seen_locked(self, digest: bytes, day: int) -> bool:
+        offset = (int.from_bytes(digest[:8], "little") % self.seen_slots) * _SEEN_SLOT.size
+        old, old_day = _SEEN_SLOT.unpack_from(self._seen, offset)
+        if old == digest and old_day == day:
+            return True
+        _SEEN_SLOT.pack_into(self._seen, offset, digest, day)
+        return False
+
     def seen_before(self, parts: tuple[str, ...], day: int) -> bool:
         """True when this finding of this draft was already counted today; else remember it.
         Only a keyed digest is kept (random key per server start)."""
-        digest = hashlib.blake2b("\x1f".join(parts).encode("utf-8", "surrogatepass"),
-                                 digest_size=12, key=self._salt).digest()
-        index = int.from_bytes(digest[:8], "little") % self.seen_slots
-        offset = index * _SEEN_SLOT.size
+        digest = self._digest(parts)
         with self.table_lock.held():
-            old, old_day = _SEEN_SLOT.unpack_from(self._seen, offset)
-            if old == digest and old_day == day:
-                return True
-            _SEEN_SLOT.pack_into(self._seen, offset, digest, day)
-            return False
+            return self._seen_locked(digest, day)
+
+    def add_unseen(self, items: list[tuple[tuple[str, ...], tuple[str, ...]]], day: int) -> int:
+        """For each (finding parts, count key): count 1 under the key unless seen_before(parts).
+        One lock for the whole lint answer. Returns how many were counted."""
+        prepared = [(self._digest(parts), encode_key(key)) for parts, key in items]
+        counted = 0
+        with self.table_lock.held():
+            header = self._header()
+            for digest, raw in prepared:
+                if self._seen_locked(digest, day):
+                    continue
+                counted += 1
+                if not self._add_locked(raw, 1, header):
+                    header[2] += 1
+            self._set_header(header)
+        return counted
 
     def close(self) -> None:
         try:
