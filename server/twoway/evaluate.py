@@ -93,8 +93,9 @@ def realworld_scores(lint, directory: str | Path) -> dict:
     scores_of: dict[str, int] = {}
     for email in emails:
         answer = lint(email["text"])
-        to_index = Utf16Map(email["text"]).from_utf16
-        spans[email["id"]] = [(to_index(i["start"]), to_index(i["end"]), i["category"], i["rule"])
+        offsets = Utf16Map(email["text"])  # the answer's offsets are UTF-16 units
+        spans[email["id"]] = [(offsets.from_utf16(i["start"]), offsets.from_utf16(i["end"]),
+                               i["category"], i["rule"])
                               for i in answer["issues"]
                               if i["category"] in ONE_WAY_CATEGORIES and i.get("field", "body") == "body"
                               and i["end"] > i["start"]]
