@@ -15,9 +15,9 @@
  *   re-reads the settings, so overlapping triggers (permission added + storage changed) cannot leave
  *   a site unregistered; a failed sync is kept for the options page and retried on the next change.
  */
-/* global TwoWaySettings, TwoWayMessages, TwoWayConnection, importScripts */
+/* global TwoWaySettings, TwoWayMessages, TwoWayConnection, TwoWayFeedback, importScripts */
 if (typeof TwoWaySettings === "undefined" && typeof importScripts === "function") {
-  importScripts("lib/settings.js", "lib/messages.js", "lib/connection.js");
+  importScripts("lib/settings.js", "lib/messages.js", "lib/connection.js", "lib/feedback.js");
 }
 
 const ext = globalThis.chrome || globalThis.browser;
@@ -31,7 +31,7 @@ const SITES_SCRIPT_ID = "twoway-sites";
 const REQUEST_TIMEOUT_MS = 15000;
 const SLOW_MS = 5000;               // an answer slower than this: "slow", and the next request waits as long
 const MAX_BACKOFF_MS = 30000;
-const MAX_DRAFTS = 200;             // "Ignore here" lists kept, newest first
+const MAX_DRAFTS = 200;             // "Keep it" lists kept, newest first
 const DRAFT_DAYS = 30;
 
 let cssText = null;
@@ -109,6 +109,7 @@ async function lint(msg) {
   if (waitLeft() > 0 && breaker.failure) return { ...breaker.failure, retryAfter: waitLeft() };
   const body = { text: String(msg.text || ""), subject: String(msg.subject || "") };
   body.grammar = settings.categories.grammar !== false || settings.categories.spelling !== false;   // unlisted = shown
+  if (settings.profile) body.profile = settings.profile;   // the rep's strictness; else the server's
   const headers = { "Content-Type": "application/json" };
   if (settings.token) headers.Authorization = "Bearer " + settings.token;
   const t0 = Date.now();
@@ -234,6 +235,35 @@ async function ignore(msg) {
   return { ok: true, keys };
 }
 
+// What the rep did with a card (codes only), to the team's server; nothing when the rep turned it
+// off or Two-Way is not set up. Best effort: a lost count never bothers the rep or trips the breaker.
+async function feedback(msg) {
+  const s = await settingsPromise();
+  const rule = String(msg.rule || "");
+  if (!RULE_ID.test(rule) || !TwoWayFeedback.ACTIONS.includes(msg.action)) {
+    return TwoWayMessages.failure(0, "forbidden", "not sent", "Not a feedback code.", false);
+  }
+  if (!s.configured || !s.feedback) return { ok: true, sent: false };
+  let installId = s.installId;
+  if (!installId && globalThis.crypto && crypto.randomUUID) {
+    installId = crypto.randomUUID();   // random, made once; the server stores only a keyed hash, if at all
+    await TwoWaySettings.save({ installId });
+  }
+  const body = TwoWayFeedback.body(rule, msg.action, msg.reason, s.profile);
+  if (installId) body.install = installId;
+  const headers = { "Content-Type": "application/json" };
+  if (s.token) headers.Authorization = "Bearer " + s.token;
+  try {
+    const resp = await fetch(s.serverUrl + "/api/v1/feedback", {
+      method: "POST", headers, body: JSON.stringify(body),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), cache: "no-store", credentials: "omit", redirect: "error",
+    });
+    return { ok: true, sent: resp.status === 202 };
+  } catch (err) {
+    return { ok: true, sent: false };
+  }
+}
+
 function serverState(settings) {
   if (!settings.configured) return { state: "setup", short: "set up", message: setupFailure().message };
   const f = breaker.failure;
@@ -356,6 +386,7 @@ const HANDLERS = {
   [TwoWayMessages.SETTINGS]: settingsView,
   [TwoWayMessages.MUTE]: mute,
   [TwoWayMessages.IGNORE]: ignore,
+  [TwoWayMessages.FEEDBACK]: feedback,
   [TwoWayMessages.TEST_CONNECTION]: testConnection,
   [TwoWayMessages.STATUS]: status,
   [TwoWayMessages.SET_SITE]: setSite,
