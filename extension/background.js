@@ -103,6 +103,17 @@ function setupFailure() {
     false, { state: "setup" });
 }
 
+// The one way a request reaches the server: JSON, the token, no cookies, no redirects followed.
+function postToServer(settings, path, body) {
+  const headers = { "Content-Type": "application/json" };
+  if (settings.token) headers.Authorization = "Bearer " + settings.token;
+  return fetch(settings.serverUrl + path, {
+    method: "POST", headers, body: JSON.stringify(body),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    cache: "no-store", credentials: "omit", redirect: "error",
+  });
+}
+
 async function lint(msg) {
   const settings = await settingsPromise();
   if (!settings.configured) return setupFailure();
@@ -110,16 +121,10 @@ async function lint(msg) {
   const body = { text: String(msg.text || ""), subject: String(msg.subject || "") };
   body.grammar = settings.categories.grammar !== false || settings.categories.spelling !== false;   // unlisted = shown
   if (settings.profile) body.profile = settings.profile;   // the rep's strictness; else the server's
-  const headers = { "Content-Type": "application/json" };
-  if (settings.token) headers.Authorization = "Bearer " + settings.token;
   const t0 = Date.now();
   let resp;
   try {
-    resp = await fetch(settings.serverUrl + "/api/v1/lint", {
-      method: "POST", headers, body: JSON.stringify(body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      cache: "no-store", credentials: "omit", redirect: "error",
-    });
+    resp = await postToServer(settings, "/api/v1/lint", body);
   } catch (err) {
     if (waitLeft() > 0 && breaker.failure) return { ...breaker.failure, retryAfter: waitLeft() };  // another box found out first
     if (err && (err.name === "TimeoutError" || err.name === "AbortError")) {
@@ -251,13 +256,8 @@ async function feedback(msg) {
   }
   const body = TwoWayFeedback.body(rule, msg.action, msg.reason, s.profile);
   if (installId) body.install = installId;
-  const headers = { "Content-Type": "application/json" };
-  if (s.token) headers.Authorization = "Bearer " + s.token;
   try {
-    const resp = await fetch(s.serverUrl + "/api/v1/feedback", {
-      method: "POST", headers, body: JSON.stringify(body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), cache: "no-store", credentials: "omit", redirect: "error",
-    });
+    const resp = await postToServer(s, "/api/v1/feedback", body);
     return { ok: true, sent: resp.status === 202 };
   } catch (err) {
     return { ok: true, sent: false };

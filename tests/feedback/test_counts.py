@@ -157,6 +157,29 @@ def test_nothing_of_an_email_reaches_the_database(sqlite_url, tmp_path):
             assert word.lower().encode() not in raw, path
 
 
+def test_nothing_of_an_email_reaches_postgresql(postgres_db):
+    app = make_app(postgres_db)
+    text = "Hi Marmaduke,\n\nI need to hit my Zanzibarquota quota this month, so sign by Friday.\n\nBest,\nBob"
+    try:
+        client = app.test_client()
+        issues = client.post("/api/v1/lint", json={"text": text, "grammar": False}).get_json()["issues"]
+        for issue in issues:
+            client.post("/api/v1/feedback", json={"rule": issue["rule"], "action": "kept", "reason": "other"})
+        feedback_of(app).flush()
+    finally:
+        close(app)
+    engine = engine_for(postgres_db)
+    with engine.connect() as connection:
+        tables = [r[0] for r in connection.execute(sa.text(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"))]
+        values = [str(v) for t in tables for row in connection.execute(sa.text(f'SELECT * FROM "{t}"')) for v in row]
+    engine.dispose()
+    assert "feedback_counts" in tables and values
+    everything = "\n".join(values).lower()
+    for word in ["marmaduke", "zanzibarquota", "sign by friday", "hit my"] + [i["text"].lower() for i in issues]:
+        assert word not in everything
+
+
 def test_a_database_that_is_down_never_fails_a_lint():
     url = f"postgresql://twoway@127.0.0.1:{free_port()}/nothing_listens_here"
     app = make_app(url)
