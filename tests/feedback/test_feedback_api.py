@@ -194,3 +194,13 @@ def test_team_page_signs_in_with_the_token_then_a_session_cookie(app):
     assert client.get("/team/plotly.min.js").status_code == 200
     client.post("/team/logout")
     assert client.get("/team").status_code == 401
+
+
+def test_a_wording_applied_without_javascript_counts_as_fixed(app, sqlite_url):
+    client = app.test_client()
+    issue = next(i for i in lint(client)["issues"] if i["replacements"])
+    value = f"body:{issue['start']}:{issue['end']}:0:{issue['rule']}"
+    answer = client.post("/", data={"text": ONE_WAY, "grammar": "", "apply": value})
+    assert answer.status_code == 200 and "Replaced" in answer.get_data(as_text=True)
+    feedback_of(app).flush()
+    assert stored(sqlite_url)[(issue["rule"], "fixed", "")] == 1
