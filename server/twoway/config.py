@@ -31,6 +31,9 @@ DEFAULTS: dict[str, Any] = {
     "WORKERS": 0,
     "REQUEST_TIMEOUT": 30,
     "GRACEFUL_TIMEOUT": 30,
+    # Request threads per worker: a lint waiting for LanguageTool or reading a long text holds one
+    # thread, not the worker (the CPU is shared between them).
+    "THREADS": 4,
     # How long `twoway serve` waits for LanguageTool to answer before it starts taking requests.
     "LANGUAGETOOL_WARMUP": 90.0,
     # Seconds between health probes of LanguageTool (the only evidence that flips grammar off).

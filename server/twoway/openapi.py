@@ -80,7 +80,10 @@ def openapi_document() -> dict:
                 **_errors(401, 421)}}},
             "/healthz": {"get": {"summary": "Health", "responses": {"200": _json({
                 "type": "object", "required": ["status", "version", "rules", "grammar"],
-                "properties": {"status": {"type": "string"}, "version": {"type": "string"},
+                "properties": {"status": {"type": "string", "enum": ["ok", "busy"]}, "version": {"type": "string"},
+                               "load": {"type": "object", "description": "this worker's queue (under `twoway serve`)",
+                                        "properties": {"queued": {"type": "integer"}, "running": {"type": "integer"},
+                                                       "waited_ms": {"type": "integer"}}},
                                "rules": {"type": "integer"},
                                "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]}}}, "Health")}}},
             "/api/v1/openapi.json": {"get": {"summary": "This document",
