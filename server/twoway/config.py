@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     # How long a lint waits for LanguageTool before answering without grammar, in seconds.
     "LANGUAGETOOL_TIMEOUT": 1.5,
     "LANGUAGETOOL_CACHE_SIZE": 4096,
+    # Characters of not-yet-checked sentences one lint sends to LanguageTool: a long text gets its
+    # grammar in slices over successive lints ("grammar": "partial" until then).
+    "LANGUAGETOOL_MAX_CHARS": 6000,
     # `twoway serve`: worker processes (0: one per core), seconds a worker may stay silent on one
     # request before it is replaced, and seconds a stop or reload waits for requests to finish.
     "WORKERS": 0,

@@ -85,7 +85,8 @@ def openapi_document() -> dict:
                                         "properties": {"queued": {"type": "integer"}, "running": {"type": "integer"},
                                                        "waited_ms": {"type": "integer"}}},
                                "rules": {"type": "integer"},
-                               "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]}}}, "Health")}}},
+                               "grammar": {"type": "string", "enum": ["ok", "partial", "off", "unavailable"],
+                            "description": "partial: a long text's grammar comes in slices; lint it again for the rest"}}}, "Health")}}},
             "/api/v1/openapi.json": {"get": {"summary": "This document",
                                               "responses": {"200": {"description": "OpenAPI document"}}}},
         },
@@ -94,6 +95,7 @@ def openapi_document() -> dict:
             "LintResult": {"type": "object", "required": ["issues", "stats", "grammar"], "properties": {
                 "issues": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}},
                 "stats": {"$ref": "#/components/schemas/Stats"},
-                "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]}}},
+                "grammar": {"type": "string", "enum": ["ok", "partial", "off", "unavailable"],
+                            "description": "partial: a long text's grammar comes in slices; lint it again for the rest"}}},
         }},
     }
