@@ -239,3 +239,30 @@ def test_a_request_past_the_timeout_is_answered_in_json_and_the_worker_replaced(
     finally:
         server.stop()
         fake.close()
+
+
+def test_a_long_text_gets_grammar_in_bounded_slices():
+    """Issue 22, item 5: a 50k-character text was sent to the shared LanguageTool whole with each
+    lint. Now one lint sends at most LANGUAGETOOL_MAX_CHARS of unchecked sentences; the answers
+    are cached, so successive lints of the text go on where the last one stopped."""
+    from twoway.grammar_service import GrammarService
+
+    fake = SlowLanguageTool(delay=0.0)
+    service = GrammarService({"LANGUAGETOOL": fake.url, "LANGUAGETOOL_TIMEOUT": 5, "LANGUAGETOOL_MAX_CHARS": 2000})
+    try:
+        assert service.wait_ready(30) == "ok"
+        text = " ".join(f"Sentence number {i} says something about the plan for week {i}." for i in range(300))
+        fake.texts.clear()
+        states = []
+        for _ in range(20):
+            states.append(service.check(text)[1])
+            if states[-1] == "ok":
+                break
+        assert states[0] == "partial" and states[-1] == "ok", states
+        assert all(len(sent) <= 2000 + 100 for sent in fake.texts), [len(t) for t in fake.texts]
+        assert sum(len(sent) for sent in fake.texts) >= len(text) - 2 * len(fake.texts) * 2
+        # One slice per lint: about len(text) / 2000 lints to have it all.
+        assert len(states) <= len(text) // 1500 + 1
+    finally:
+        service.close()
+        fake.close()
