@@ -257,11 +257,13 @@ def cmd_audit(args) -> int:
     except (SourceError, ConnectionError) as exc:
         print(f"twoway: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (running.Terminated)
+        from .audit.running import Terminated
+
         report = Path(args.out) / "report.html"
         print(f"twoway: stopped; partial report in {report}" if report.exists() else "twoway: stopped",
               file=sys.stderr)
-        return 130
+        return 143 if isinstance(stop, Terminated) else 130
     agg = result.aggregate
     print(f"{agg.read} emails read, {agg.audited} audited, {agg.duplicates} template repeats, "
           f"{agg.malformed} could not be audited; report: {result.report}; table: {result.table}"
