@@ -266,3 +266,19 @@ def test_a_long_text_gets_grammar_in_bounded_slices():
     finally:
         service.close()
         fake.close()
+
+
+def test_languagetool_log_rotates_and_never_blocks_its_writer(tmp_path):
+    """Issue 22: LanguageTool's log grew without bound; its output now goes through a pipe into
+    a log kept under a size, with two old files."""
+    import io
+
+    from twoway.languagetool_server import RotatingLog, pump
+
+    log_path = tmp_path / "lt.log"
+    lines = b"".join(b"2026-12-05 request %06d took 12ms\n" % i for i in range(20_000))
+    pump(io.BytesIO(lines), RotatingLog(log_path, max_bytes=100_000, backups=2))
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == ["lt.log", "lt.log.1", "lt.log.2"]
+    assert all((tmp_path / f).stat().st_size <= 100_000 for f in files)
+    assert (tmp_path / "lt.log").read_bytes().endswith(b"request 019999 took 12ms\n")
