@@ -68,6 +68,8 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+# The interpreter's thread switch interval in a worker (Python's default: 5 ms).
+SWITCH_INTERVAL = 0.001
 # A lint that has waited this long in a worker's queue makes /healthz say "busy".
 BUSY_WAIT = 1.0
 # Requests with a larger body: memory is handed back to the system after them (malloc_trim).
@@ -120,6 +122,14 @@ def write_json_error(sock, status_int, reason, _mesg) -> None:
     util.write_nonblock(sock, json_error_bytes(status, reason, code, _GUNICORN_MESSAGES.get(status, f"{reason}.")))
 
 
+def _done(result):
+    """A finished future holding `result`, for finish_request."""
+    from concurrent.futures import Future
+    future = Future()
+    future.set_result(result)
+    return future
+
+
 def _trim_memory() -> None:
     """Give freed heap back to the system (glibc keeps it otherwise): a worker returns near its
     resting size after a long text instead of staying at its peak."""
@@ -137,6 +147,9 @@ class TwoWayWorker(ThreadWorker):
         from . import load
 
         util.write_error = write_json_error  # in this worker process only
+        # Lint threads are CPU-bound: a shorter switch interval lets the main loop and a health
+        # check take the interpreter sooner (5 ms by default, each time it is asked for).
+        sys.setswitchinterval(SWITCH_INTERVAL)
         self.health_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="twoway-health")
         self.lock = threading.Lock()
         self.waiting: dict[int, float] = {}  # id(conn) -> when it was queued for a thread
@@ -171,14 +184,19 @@ class TwoWayWorker(ThreadWorker):
         self.poller.register(conn.sock, selectors.EVENT_READ, partial(self.on_pending_socket_readable, conn))
 
     @staticmethod
-    def _first_bytes(conn: TConn) -> bytes:
+    def _first_bytes(conn: TConn, size: int = 16) -> bytes:
         try:
-            return conn.sock.recv(16, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+            return conn.sock.recv(size, socket.MSG_PEEK | socket.MSG_DONTWAIT)
         except OSError:
             return b""
 
     def enqueue_req(self, conn):
-        health = not conn.initialized and self._first_bytes(conn).startswith(_HEALTH_PREFIXES)
+        head = b"" if conn.initialized else self._first_bytes(conn, 8192)
+        health = head.startswith(_HEALTH_PREFIXES)
+        if health and b"\r\n\r\n" in head:
+            # All of it is here: answered on the main loop now, with no thread to wait for.
+            self.finish_request(conn, _done(self.handle(conn)))
+            return
         if not health:
             with self.lock:
                 self.waiting[id(conn)] = time.monotonic()

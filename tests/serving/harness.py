@@ -124,6 +124,7 @@ class SlowLanguageTool:
 
     def __init__(self, delay: float = 0.0):
         self.delay = delay
+        self.down = False  # True: every request is answered 503, as a LanguageTool that broke
         self.checks = 0
         self.texts: list[str] = []  # the text of each check, in order
         fake = self
@@ -141,10 +142,16 @@ class SlowLanguageTool:
                 self.wfile.write(data)
 
             def do_GET(self):
+                if fake.down:
+                    self.send_error(503)
+                    return
                 self._send(json.dumps([{"name": "English (US)", "code": "en", "longCode": "en-US"}]))
 
             def do_POST(self):
                 data = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if fake.down:
+                    self.send_error(503)
+                    return
                 if b"Thanks+for+the+call+yesterday" not in data and b"Thanks%20for" not in data:
                     fake.checks += 1
                     fake.texts += urllib.parse.parse_qs(data.decode()).get("text", [])

@@ -282,3 +282,22 @@ def test_languagetool_log_rotates_and_never_blocks_its_writer(tmp_path):
     assert files == ["lt.log", "lt.log.1", "lt.log.2"]
     assert all((tmp_path / f).stat().st_size <= 100_000 for f in files)
     assert (tmp_path / "lt.log").read_bytes().endswith(b"request 019999 took 12ms\n")
+
+
+def test_grammar_going_down_and_coming_back_is_logged():
+    """Issue 22: grammar coming back was never logged (an info line with no handler)."""
+    fake = SlowLanguageTool(delay=0.0)
+    server = ServeProcess(workers=1, env={"TWOWAY_LANGUAGETOOL": fake.url, "TWOWAY_LANGUAGETOOL_PROBE_INTERVAL": "0.3"})
+    try:
+        assert wait_for(lambda: "grammar ok" in server.output(), 30), server.output()[-2000:]
+        fake.down = True
+        assert wait_for(lambda: "grammar unavailable" in server.output(), 30), server.output()[-2000:]
+        fake.down = False
+        def back() -> bool:
+            out = server.output()
+            return "grammar ok" in out[out.rindex("grammar unavailable"):]
+        assert wait_for(back, 30), server.output()[-2000:]
+        assert "twoway.grammar" in server.output()  # Two-Way's own logger, with its name
+    finally:
+        server.stop()
+        fake.close()
