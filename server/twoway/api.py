@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from .version import __version__
 from .errors import ApiError
 from .service import Report, checker_of
+from .stats_panel import stats_panel
 from .utf16 import Utf16Map
 
 bp = Blueprint("api", __name__)
@@ -90,6 +91,8 @@ def serialize_report(report: Report) -> dict:
             "field": f.field,
         } for f in report.findings],
         "stats": report.stats,
+        # The numbers as shown (stats_panel.py): the extension and the page draw them as they are.
+        "panel": stats_panel(report.stats),
         "grammar": report.grammar,
         # The email's structure: what was read as greeting, body, signature, quoted thread...
         "parts": [{"kind": b.kind, "start": body.to_utf16(b.start), "end": body.to_utf16(b.end)}

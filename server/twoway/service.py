@@ -12,7 +12,8 @@ from typing import Any, Mapping
 
 from .emailparse import ParsedEmail
 from .engine import Linter
-from .findings import CATEGORIES, Finding
+from .definitions import CATEGORIES
+from .findings import Finding
 from .grammar_service import GrammarService
 from .languagetool_answers import merge_findings
 from .packcache import shared_pack

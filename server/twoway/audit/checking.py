@@ -11,12 +11,12 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from ..findings import ONE_WAY_CATEGORIES
+from ..definitions import CATEGORIES, ONE_WAY_CATEGORIES
 from .extraction import Malformed, extract
 from .masking import example, template_key
 from .sources import RawItem
 
-COUNTED_CATEGORIES = ("pressure", "self_focus", "style", "grammar", "spelling")
+COUNTED_CATEGORIES = CATEGORIES
 EXAMPLES_PER_EMAIL = 3
 # Characters of one email the audit lints: a pasted log or a 20 MB body is cut here (the row says
 # so), which bounds a worker's memory and time; ten times the longest email the API accepts.
