@@ -192,6 +192,14 @@ def grammar_backend():
 
 
 def bench_health(grammar_url: str, grammar_name: str) -> None:
+    server = ServeProcess(workers=2)
+    try:  # the machine's own floor: the same probe with no load on the server
+        health, _, _ = probe_health(server.port, 4)
+        print(f"/healthz with no load (this machine now): p50 {pct(health, .5) * 1000:.0f} ms, "
+              f"p99 {pct(health, .99) * 1000:.0f} ms over {len(health)} probes; load average {os.getloadavg()[0]:.1f} "
+              f"on {os.cpu_count()} cores")
+    finally:
+        server.stop()
     for grammar in (False, True):
         env = {"TWOWAY_LANGUAGETOOL": grammar_url} if grammar else {}
         server = ServeProcess(workers=2, env=env)
