@@ -131,7 +131,8 @@ def _checker(rules_dir: str | None, grammar: bool = False):
     from .config import load_config
     from .service import Checker
 
-    overrides = {} if grammar else {"LANGUAGETOOL": "off"}
+    # One run for one text: all of its grammar at once, not in the server's slices.
+    overrides = {"LANGUAGETOOL_MAX_CHARS": 10**9} if grammar else {"LANGUAGETOOL": "off"}
     if rules_dir:
         overrides["RULES_DIR"] = rules_dir
     return Checker(load_config(overrides))

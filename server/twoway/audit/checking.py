@@ -38,7 +38,9 @@ def build_checker(settings: Settings):
     from ..config import load_config
     from ..service import Checker
 
-    overrides = {"LANGUAGETOOL": settings.grammar_url or "off", "LANGUAGETOOL_TIMEOUT": settings.grammar_timeout}
+    # An audit is not interactive: an email's grammar in one request, not in the server's slices.
+    overrides = {"LANGUAGETOOL": settings.grammar_url or "off", "LANGUAGETOOL_TIMEOUT": settings.grammar_timeout,
+                 "LANGUAGETOOL_MAX_CHARS": 10**9}
     if settings.rules_dir:
         overrides["RULES_DIR"] = settings.rules_dir
     checker = Checker(load_config(overrides))
