@@ -127,7 +127,7 @@ def healthz():
         "grammar": checker_of(current_app).grammar.state,
     }
     if load is not None:
-        answer["load"] = {"queued": load["queued"], "running": load["running"], "waited_ms": load["waited_ms"]}
+        answer["load"] = {key: load[key] for key in ("queued", "running", "waited_ms", "big_queued")}
     return jsonify(answer)
 
 

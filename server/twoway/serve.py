@@ -9,7 +9,8 @@ untrusted networks: deploy/nginx/twoway.conf, docs/deploy.md.
 Each worker is a TwoWayWorker (gunicorn's threaded worker, adapted):
 - a few request threads (TWOWAY_THREADS): a lint that waits for LanguageTool or reads a long
   text no longer holds the whole worker; the CPU is shared between the lints of a worker by the
-  interpreter's switch interval, so a long text costs its sender, not everyone behind it;
+  interpreter's switch interval, so a long text costs its sender, not everyone behind it; lints
+  with a body over BIG_LINT_BYTES take turns on a lane of one thread;
 - /healthz never waits behind lints: the main thread looks at a request's first bytes before it
   queues it, and a health check goes to a thread of its own; /healthz says "busy" when lints
   wait in this worker's queue for longer than BUSY_WAIT;
@@ -42,6 +43,7 @@ import json
 import logging
 import mmap
 import os
+import re
 import selectors
 import socket
 import sys
@@ -72,6 +74,8 @@ def default_workers() -> int:
 SWITCH_INTERVAL = 0.001
 # A lint that has waited this long in a worker's queue makes /healthz say "busy".
 BUSY_WAIT = 1.0
+# Lint requests with a larger body run on the worker's lane for long texts (one at a time).
+BIG_LINT_BYTES = 16 * 1024
 # Requests with a larger body: memory is handed back to the system after them (malloc_trim).
 BIG_REQUEST_BYTES = 64 * 1024
 _HEALTH_PREFIXES = (b"GET /healthz", b"HEAD /healthz")
@@ -122,6 +126,12 @@ def write_json_error(sock, status_int, reason, _mesg) -> None:
     util.write_nonblock(sock, json_error_bytes(status, reason, code, _GUNICORN_MESSAGES.get(status, f"{reason}.")))
 
 
+def _declared_length(head: bytes) -> int:
+    """The Content-Length in a request's first bytes (0 when not there yet or not a number)."""
+    found = re.search(rb"\r\ncontent-length:[ \t]*(\d{1,12})\r\n", head, re.IGNORECASE)
+    return int(found.group(1)) if found else 0
+
+
 def _done(result):
     """A finished future holding `result`, for finish_request."""
     from concurrent.futures import Future
@@ -151,6 +161,10 @@ class TwoWayWorker(ThreadWorker):
         # check take the interpreter sooner (5 ms by default, each time it is asked for).
         sys.setswitchinterval(SWITCH_INTERVAL)
         self.health_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="twoway-health")
+        # Long texts take turns on a lane of one thread: a sender of big texts shares the worker
+        # with everyone else instead of taking every thread of it.
+        self.big_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="twoway-big")
+        self.big_waiting = 0
         self.lock = threading.Lock()
         self.waiting: dict[int, float] = {}  # id(conn) -> when it was queued for a thread
         self.running: dict[int, tuple[float, TConn]] = {}  # id(conn) -> (when it started, conn)
@@ -197,18 +211,22 @@ class TwoWayWorker(ThreadWorker):
             # All of it is here: answered on the main loop now, with no thread to wait for.
             self.finish_request(conn, _done(self.handle(conn)))
             return
+        big = not health and _declared_length(head) > BIG_LINT_BYTES
         if not health:
             with self.lock:
                 self.waiting[id(conn)] = time.monotonic()
-        fs = (self.health_pool if health else self.tpool).submit(self._handle_counted, conn, health)
+                self.big_waiting += big
+        pool = self.health_pool if health else self.big_pool if big else self.tpool
+        fs = pool.submit(self._handle_counted, conn, health, big)
         fs.add_done_callback(lambda fut: self.method_queue.defer(self.finish_request, conn, fut))
 
-    def _handle_counted(self, conn: TConn, health: bool):
+    def _handle_counted(self, conn: TConn, health: bool, big: bool = False):
         if health:
             return self.handle(conn)
         key = id(conn)
         with self.lock:
             self.waiting.pop(key, None)
+            self.big_waiting -= big
             self.running[key] = (time.monotonic(), conn)
         try:
             return self.handle(conn)
@@ -220,9 +238,10 @@ class TwoWayWorker(ThreadWorker):
         """For /healthz: the lints waiting in this worker for a thread, and the longest wait."""
         with self.lock:
             oldest = min(self.waiting.values(), default=None)
-            queued, running = len(self.waiting), len(self.running)
+            queued, running, big = len(self.waiting), len(self.running), self.big_waiting
         waited = 0.0 if oldest is None else time.monotonic() - oldest
-        return {"busy": waited > BUSY_WAIT, "queued": queued, "running": running, "waited_ms": round(waited * 1000)}
+        return {"busy": waited > BUSY_WAIT, "queued": queued, "running": running, "waited_ms": round(waited * 1000),
+                "big_queued": big}
 
     def handle_request(self, req, conn):
         keep = super().handle_request(req, conn)
@@ -296,6 +315,7 @@ class TwoWayWorker(ThreadWorker):
     def run(self):
         super().run()
         self.health_pool.shutdown(wait=False)
+        self.big_pool.shutdown(wait=False)
         if self.timed_out:
             # A thread is still inside the overdue request: exit without waiting for it.
             sys.stdout.flush()

@@ -301,3 +301,32 @@ def test_grammar_going_down_and_coming_back_is_logged():
     finally:
         server.stop()
         fake.close()
+
+
+def test_long_texts_take_turns_on_their_own_lane_and_ordinary_lints_pass_them():
+    """Issue 22, item 5: three senders of 50,000-character emails with grammar on each held a
+    worker for the grammar wait; other users went from 44 to 0.9 lints/s. Long texts now run one
+    at a time per worker, on a lane of their own, and ordinary lints keep the other threads."""
+    fake = SlowLanguageTool(delay=2.0)
+    server = ServeProcess(workers=1, env={"TWOWAY_LANGUAGETOOL": fake.url, "TWOWAY_LANGUAGETOOL_TIMEOUT": "5"})
+    try:
+        long_text = " ".join(f"Point {i}: the team reviewed the figures with care." for i in range(900))
+        assert len(long_text) > 40_000
+        answered: list[str] = []
+        with ThreadPoolExecutor(3) as pool:
+            big = [pool.submit(post_lint, server.url, long_text + f" {k}", True, 60) for k in range(3)]
+            for future in big:
+                future.add_done_callback(lambda _: answered.append("long"))
+            time.sleep(1.0)
+            load = requests.get(server.url + "/healthz", timeout=5, proxies=NO_PROXY).json()["load"]
+            ordinary = post_lint(server.url, "Thanks for the call. Would Tuesday suit you?", False, 30)
+            answered.append("ordinary")
+            assert all(f.result().status_code == 200 for f in big)
+        assert load["big_queued"] == 2, load  # one long text at a time on the lane, two waiting
+        assert ordinary.status_code == 200
+        # Not behind the long ones (the first holds the lane for a 2 s grammar wait): answered
+        # before any of them.
+        assert answered[0] == "ordinary", answered
+    finally:
+        server.stop()
+        fake.close()

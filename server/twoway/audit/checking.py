@@ -74,7 +74,9 @@ def check_batch(settings: Settings, items: list[RawItem]) -> list[dict]:
 
 
 def check_item(checker, item: RawItem, grammar: bool = False) -> dict:
-    row = {"source": item.source, "ref": item.ref, "note": item.note}
+    row = {"source": item.source, "ref": item.ref}
+    if item.note:
+        row["note"] = item.note
     try:
         mail = extract(item)
     except Malformed as exc:
@@ -89,7 +91,8 @@ def check_item(checker, item: RawItem, grammar: bool = False) -> dict:
     if len(mail.text) > MAX_EMAIL_CHARS:
         notes.append(f"body cut at {MAX_EMAIL_CHARS:,} of {len(mail.text):,} characters")
         mail = replace(mail, text=mail.text[:MAX_EMAIL_CHARS])
-    row["note"] = "; ".join(notes)
+    if notes:
+        row["note"] = "; ".join(notes)
     report = checker.check(mail.text, mail.subject, grammar=grammar)
     stats = report.stats
     counts = Counter(f.category for f in report.findings)
