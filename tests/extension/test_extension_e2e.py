@@ -537,3 +537,24 @@ def test_card_is_a_modal_dialog_with_a_focus_trap(browser, server):
     assert page.evaluate("() => document.activeElement?.localName") == "twoway-card"
     page.keyboard.press("Escape")
     assert page.evaluate("() => document.activeElement?.getAttribute('g_editable')") == "true"
+
+
+def test_findings_are_announced_to_screen_readers(browser, server):
+    """Underlines are invisible to a screen reader: the count, and the finding the caret moves into,
+    are said through a live region (role=status) in the badge's shadow root."""
+    page = browser.open(GMAIL_URL, page_html(gmail_dialog_fragment(), "Gmail"))
+    page.locator(GMAIL_BODY).click()
+    page.keyboard.type("Thanks. " + QUOTA_LINE)
+    wait_highlight(page, "hit my quota")
+
+    def live():
+        return in_shadow(page, "twoway-badge", "return this.querySelector('[role=status]').textContent;") or ""
+
+    wait_until(lambda: "finding" in live(), 10, "the count announced")
+    page.keyboard.press("Home")
+    for _ in range(len("Thanks. I need to hi")):
+        page.keyboard.press("ArrowRight")
+    wait_until(lambda: live().startswith("Self-focus:") and "Alt+Enter" in live(), 10, "the finding announced")
+
+
+QUOTA_LINE = "I need to hit my quota this month."
