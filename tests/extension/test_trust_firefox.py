@@ -47,6 +47,13 @@ def tab(firefox):
     d.switch_to.window(firefox.options_tab)
 
 
+def restore_site(ff):
+    """http://localhost turned on again, its scripts registered, before the next page loads."""
+    ff.set_settings(sites=["http://localhost"])
+    ff.wait(lambda: ff.extension_eval("return (await browser.scripting.getRegisteredContentScripts())"
+                                      ".map((s) => s.matches.join())") == ["http://localhost/*"], what="the site registered")
+
+
 def underlined(ff) -> list[str]:
     return sorted(h["text"] for h in ff.js("return (" + HIGHLIGHTS_JS + ")()"))
 
@@ -136,7 +143,7 @@ def test_firefox_overlapping_site_syncs(tab):
           return (await browser.scripting.getRegisteredContentScripts()).map((s) => [s.matches.slice().sort(), s.allFrames]);""")
         assert got == [[["http://127.0.0.1/*", "http://localhost/*"], True]]
     finally:
-        ff.set_settings(sites=["http://localhost"])
+        restore_site(ff)
 
 
 @pytest.mark.parametrize("name", IMAGE_FAMILIES)
@@ -197,7 +204,7 @@ def test_firefox_popup_turns_the_site_off(tab, server):
         d.switch_to.window(page)
         ff.wait(lambda: ff.js("return document.querySelectorAll('twoway-badge').length") == 0, what="the box let go")
     finally:
-        ff.set_settings(sites=["http://localhost"])
+        restore_site(ff)
 
 
 def test_firefox_hidden_tab_sends_nothing(tab):
