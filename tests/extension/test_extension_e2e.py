@@ -46,6 +46,13 @@ def test_gmail_compose_underlines_what_the_server_flags(browser, server):
                          " return [...b.attributes].filter(a => a.name !== 'style').map(a => a.name + '=' + a.value); }")
     assert sorted(a.split("=")[0] for a in host) == ["data-answers", "data-panel-side", "data-state", "data-twoway"], host
     assert not any(server.url in a or "quota" in a for a in host)
+    # Nothing of the extension's styles reaches the page but the underlines: no custom properties,
+    # no card or badge rules for the page's own elements of those names.
+    leaked = page.evaluate("""() => { const d = document.createElement('div'); d.className = 'tw-card tw-badge';
+      document.body.appendChild(d); const cs = getComputedStyle(d);
+      const out = [getComputedStyle(document.documentElement).getPropertyValue('--tw-pressure-color'),
+                   cs.borderTopWidth, cs.borderRadius]; d.remove(); return out; }""")
+    assert leaked == ["", "0px", "0px"], leaked
     no_errors(page)
 
 
