@@ -147,7 +147,7 @@ def build_report(agg: Aggregate, sources: list[str], seconds: float) -> str:
 
 def _page(agg: Aggregate, sources: list[str], seconds: float, body: str) -> str:
     distinct = max(agg.audited, 1)
-    one_way_emails = sum(n for s, n in agg.scores.items() if s < 45)
+    one_way_emails = sum(n for s, n in agg.scores.items() if verdict_of(s) == "one-way")
     mean = sum(s * n for s, n in agg.scores.items()) / distinct
     banner = ('<p class="partial">PARTIAL REPORT: the run was stopped before the end; these figures '
               f"cover the first {agg.read} emails read.</p>") if agg.partial else ""
