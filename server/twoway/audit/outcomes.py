@@ -165,8 +165,9 @@ def _adjusted(frame, trait, covariates: list[str]) -> tuple[float, float, float]
     the covariates fixed, with its 95% interval; None when the data cannot support a fit."""
     import numpy as np
     import pandas as pd
-    import statsmodels.api as sm
     from scipy.special import expit
+    from statsmodels.genmod.families import Binomial
+    from statsmodels.genmod.generalized_linear_model import GLM
     from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
     data = frame.assign(trait=trait.astype(np.int8))
@@ -187,8 +188,7 @@ def _adjusted(frame, trait, covariates: list[str]) -> tuple[float, float, float]
             warnings.simplefilter("error", PerfectSeparationWarning)
             warnings.simplefilter("error", ConvergenceWarning)
             warnings.simplefilter("ignore", RuntimeWarning)
-            fit = sm.GLM(cells["y"].to_numpy(float), exog, family=sm.families.Binomial(),
-                         freq_weights=weights).fit()
+            fit = GLM(cells["y"].to_numpy(float), exog, family=Binomial(), freq_weights=weights).fit()
             effect = fit._get_wald_nonlinear(average_difference)
             low, high = effect.conf_int(alpha=0.05)[0]
             estimate = float(np.ravel(effect.predicted())[0])

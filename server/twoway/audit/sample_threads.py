@@ -103,5 +103,5 @@ def _inbound(rng: random.Random, sent: dict, thread: list[dict], sender: str, ki
         subject = sent["subject"].removeprefix("Re: ")
     return {"sender_name": name, "sender": sender, "to": sent["sender"], "date": sent["date"] + delay,
             "subject": subject, "body": body, "html": False, "headers": headers, "kind": kind,
-            "content_type": content_type,
+            "content_type": content_type, "answers": None if kind == "unrelated" else sent["msg_id"],
             "msg_id": f"<{kind}-{rng.getrandbits(48):012x}@client.example>"}

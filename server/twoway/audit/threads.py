@@ -24,7 +24,7 @@ import re
 from array import array
 from dataclasses import dataclass, field
 from datetime import timezone
-from email.header import decode_header, make_header
+from email.header import decode_header
 from email.utils import getaddresses, parsedate_to_datetime
 from hashlib import blake2b
 
@@ -100,13 +100,24 @@ def header_block(raw: bytes) -> bytes:
 
 
 def _decoded(msg, name: str) -> str:
+    """A header as text: encoded words decoded, raw 8-bit bytes read as UTF-8 (what they are in
+    practice), anything broken replaced rather than raised."""
     value = msg.get(name)
     if value is None:
         return ""
     try:
-        return str(make_header(decode_header(str(value))))
-    except Exception:  # a broken encoded word: the raw text is good enough for a pattern
+        parts = decode_header(value)
+    except Exception:
         return str(value)
+    text = []
+    for part, charset in parts:
+        if isinstance(part, bytes):
+            try:
+                part = part.decode(charset if charset and charset != "unknown-8bit" else "utf-8", "replace")
+            except LookupError:
+                part = part.decode("utf-8", "replace")
+        text.append(part)
+    return "".join(text)
 
 
 def automatic_reason(msg, address: str) -> str | None:
