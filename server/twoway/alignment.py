@@ -4,7 +4,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from .findings import Finding
-from .textutil import Sentence
+from .sentences import Sentence
 
 TWO_WAY_FROM, MIXED_FROM = 75, 45
 # Rules whose one line already makes an email more than a little one-sided: a break-up, a

@@ -6,10 +6,10 @@ import json
 
 from flask import Blueprint, current_app, jsonify, request
 
-from . import __version__
+from .version import __version__
 from .errors import ApiError
 from .service import Report, checker_of
-from .textutil import Utf16Map
+from .utf16 import Utf16Map
 
 bp = Blueprint("api", __name__)
 

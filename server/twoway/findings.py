@@ -13,7 +13,7 @@ class Finding:
     """One flagged span.
 
     `start`/`end` are Python string indices (code points) into the field's text; the API
-    converts them to UTF-16 code units once, at serialisation (see textutil.Utf16Map).
+    converts them to UTF-16 code units once, at serialisation (see utf16.Utf16Map).
     Email-level findings (a metric over the whole body) have start == end == 0.
     """
 

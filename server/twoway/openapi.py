@@ -1,7 +1,7 @@
 """The OpenAPI 3 document for the API (tests check real responses against it)."""
 from __future__ import annotations
 
-from . import __version__
+from .version import __version__
 
 _ERROR = {
     "type": "object", "required": ["error"],

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import __version__
+from .version import __version__
 from .api import parse_lint_request, serialize_report, validate_lint_payload
 from .errors import ApiError, error_response
 from .resources import EXTENSION_LIB_DIR

@@ -13,7 +13,8 @@ from typing import Any, Mapping
 from .emailparse import ParsedEmail
 from .engine import Linter
 from .findings import CATEGORIES, Finding
-from .grammar import GrammarService, merge_findings
+from .grammar_service import GrammarService
+from .languagetool_answers import merge_findings
 from .packcache import shared_pack
 
 
