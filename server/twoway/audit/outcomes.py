@@ -160,23 +160,29 @@ def _difference(count1: int, n1: int, count2: int, n2: int) -> tuple[float, floa
     return count1 / n1 - count2 / n2, float(low), float(high)
 
 
-def _adjusted(frame, trait, covariates: list[str]) -> tuple[float, float, float] | None:
+def _adjusted(y, trait, covariates) -> tuple[float, float, float] | None:
     """The regression's average difference in reply rate with and without the trait, holding
-    the covariates fixed, with its 95% interval; None when the data cannot support a fit."""
+    the covariates (columns of small ints: sender, length band, stage) fixed, with its 95%
+    interval; None when the data cannot support a fit. Fitted on the distinct (covariates,
+    trait, outcome) cells weighted by their counts: the same fit as one row per email."""
     import numpy as np
-    import pandas as pd
     from scipy.special import expit
     from statsmodels.genmod.families import Binomial
     from statsmodels.genmod.generalized_linear_model import GLM
     from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
-    data = frame.assign(trait=trait.astype(np.int8))
-    levels = [c for c in covariates if data[c].nunique() > 1]
-    cells = data.groupby(["trait", *levels, "y"], observed=True).size().reset_index(name="n")
-    dummies = pd.get_dummies(cells[levels].astype(str), drop_first=True, dtype=float) if levels else \
-        pd.DataFrame(index=cells.index)
-    exog = np.column_stack([np.ones(len(cells)), cells["trait"].to_numpy(float), dummies.to_numpy(float)])
-    weights = cells["n"].to_numpy(float)
+    shifted = covariates - covariates.min(axis=0)
+    radix = tuple(int(r) for r in shifted.max(axis=0) + 1)
+    combo = np.ravel_multi_index(tuple(shifted.T), radix)  # one int per combination of the covariates
+    cells, weights = np.unique((combo * 2 + trait) * 2 + y, return_counts=True)
+    outcome, with_it = cells % 2, (cells // 2) % 2
+    levels = np.column_stack(np.unravel_index(cells // 4, radix))
+    columns = [np.ones(len(cells)), with_it.astype(float)]
+    for j in range(levels.shape[1]):
+        present = np.unique(levels[:, j])
+        columns += [(levels[:, j] == level).astype(float) for level in present[1:]]  # first level: the reference
+    exog = np.column_stack(columns)
+    weights = weights.astype(float)
     with_trait, without = exog.copy(), exog.copy()
     with_trait[:, 1], without[:, 1] = 1.0, 0.0
 
@@ -188,7 +194,7 @@ def _adjusted(frame, trait, covariates: list[str]) -> tuple[float, float, float]
             warnings.simplefilter("error", PerfectSeparationWarning)
             warnings.simplefilter("error", ConvergenceWarning)
             warnings.simplefilter("ignore", RuntimeWarning)
-            fit = GLM(cells["y"].to_numpy(float), exog, family=Binomial(), freq_weights=weights).fit()
+            fit = GLM(outcome.astype(float), exog, family=Binomial(), freq_weights=weights).fit()
             effect = fit._get_wald_nonlinear(average_difference)
             low, high = effect.conf_int(alpha=0.05)[0]
             estimate = float(np.ravel(effect.predicted())[0])
@@ -201,7 +207,6 @@ def _adjusted(frame, trait, covariates: list[str]) -> tuple[float, float, float]
 
 def analyse(data: OutcomeData) -> Analysis:
     import numpy as np
-    import pandas as pd
     from statsmodels.stats.proportion import proportion_confint
 
     out = Analysis(rule_category=dict(data.rule_category), unknown=data.unknown)
@@ -221,14 +226,13 @@ def analyse(data: OutcomeData) -> Analysis:
     email_of_rule = np.repeat(np.arange(n), np.diff(np.concatenate([[0], ends])))
 
     known_senders = np.bincount(senders)
-    frame = pd.DataFrame({
-        "y": y,
+    covariates = {
         "sender": np.where(known_senders[senders] >= SENDER_MIN_EMAILS, senders, -1),
         "length": np.digitize(words, LENGTH_BANDS),
-        "stage": stages,
-    })
+        "stage": stages.astype(np.int64),
+    }
 
-    def compare(name: str, trait, population=None, covariates=("sender", "length", "stage")) -> GroupOutcome:
+    def compare(name: str, trait, population=None, held_fixed=("sender", "length", "stage")) -> GroupOutcome:
         population = np.ones(n, dtype=bool) if population is None else population
         inside, outside = trait & population, ~trait & population
         group = GroupOutcome(name, int(inside.sum()), int(y[inside].sum()),
@@ -237,7 +241,8 @@ def analyse(data: OutcomeData) -> Analysis:
         if raw:
             group.difference, group.ci_low, group.ci_high = raw
         if group.enough and 0 < group.replied + group.baseline_replied < group.emails + group.baseline_emails:
-            adjusted = _adjusted(frame[population], trait[population], list(covariates))
+            held = np.column_stack([covariates[c][population] for c in held_fixed])
+            adjusted = _adjusted(y[population], trait[population].astype(np.int64), held)
             if adjusted:
                 group.adjusted, group.adjusted_low, group.adjusted_high = adjusted
         return group

@@ -159,14 +159,14 @@ def _time_to_reply(analysis: Analysis, rendered: Callable) -> str:
 
 
 def reply_section(analysis: Analysis, threads: ThreadCounts, rendered: Callable) -> str:
-    parts = [f"<h2>{escape(TITLE)}</h2>"]
+    parts = ['<section id="replies">', f"<h2>{escape(TITLE)}</h2>"]
     everyone = analysis.group("all")
     if everyone is None:
-        parts.append(
+        parts.extend((
             "<p>This mail cannot say which emails were answered, so there is nothing to compare. Give the inbox "
             "as well as the sent mail (Google Takeout's <i>All mail</i>, or a Sent and an Inbox mbox), with "
             "<code>--team-domain</code> when the mail has no Gmail labels; a CRM or sequencer export needs a "
-            "replied column (<code>--columns replied=NAME</code>).</p>")
+            "replied column (<code>--columns replied=NAME</code>).</p>", "</section>"))
         return "\n".join(parts)
     headers = ""
     if threads.inbound:
@@ -210,4 +210,5 @@ def reply_section(analysis: Analysis, threads: ThreadCounts, rendered: Callable)
     parts.append("<p class=\"meta\">Every figure is in <code>outcomes.csv</code> (one row per group) and each "
                  "email's outcome in <code>results.csv</code> (<code>replied</code>, <code>reply_hours</code>, "
                  "<code>stage</code>).</p>")
+    parts.append("</section>")
     return "\n".join(p for p in parts if p)
