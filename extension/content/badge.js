@@ -1,10 +1,12 @@
 /*
  * The badge at a compose box: alignment score + number of findings; click for the numbers panel.
  *
- *   new TwoWayBadge(editorEl) -> .update({state, score, count, message, stats, issues})
+ *   new TwoWayBadge(editorEl) -> .update({state, score, count, message, panel, issues})
  *                                .position() ; .destroy()
- * state: "idle" | "busy" | "ok" | "error" | "off". The host element carries data-state, data-score,
- * data-count and title (for tests and screen readers); the panel is TwoWayRender.buildStatsPanel
+ * state: "idle" | "busy" | "ok" | "error" | "setup". The host element in the page carries only
+ * data-state (a word) and data-panel: the score, the count and any message (which may name the
+ * server) live inside the closed shadow root (the button's aria-label, data-score, data-count), so
+ * the page cannot read them. The panel is TwoWayRender.buildStatsPanel
  * (or the error) and an "Options" button that opens the options page (TwoWayMessages.OPEN_OPTIONS).
  * Placed at the bottom right of the visible compose body, never over the page's own controls.
  */
@@ -51,9 +53,9 @@
     var state = info.state || "idle";
     var h = this.host;
     h.dataset.state = state;
-    h.dataset.score = info.score === undefined || info.score === null ? "" : String(info.score);
-    h.dataset.count = info.count === undefined ? "" : String(info.count);
     this.button.dataset.state = state;
+    this.button.dataset.score = info.score === undefined || info.score === null ? "" : String(info.score);
+    this.button.dataset.count = info.count === undefined ? "" : String(info.count);
     var label;
     if (state === "error") {
       this.score.textContent = "Two-Way: " + (info.short || "offline");
@@ -63,6 +65,10 @@
       this.score.textContent = "\u25D0 " + (info.score === undefined || info.score === null ? "\u2013" : info.score);
       this.count.textContent = info.count ? String(info.count) : "";
       label = "Two-Way: alignment " + info.score + ", " + (info.count || 0) + " finding" + (info.count === 1 ? "" : "s") + ". Click for this email's numbers.";
+    } else if (state === "setup") {
+      this.score.textContent = "\u25D0 set up";
+      this.count.textContent = "";
+      label = "Two-Way is not set up yet: nothing is sent. Open its setup from the toolbar button.";
     } else if (state === "busy") {
       this.score.textContent = "\u25D0 \u2026";
       label = "Two-Way is reading\u2026";
@@ -73,7 +79,6 @@
     }
     this.button.title = label;
     this.button.setAttribute("aria-label", label);
-    h.title = label;
     if (!this.panel.hidden) this.renderPanel();
     this.position();
   };
@@ -87,7 +92,7 @@
       p.textContent = info.message || "The Two-Way server is unreachable.";
       this.panel.appendChild(p);
     } else {
-      this.panel.appendChild(root.TwoWayRender.buildStatsPanel(info.stats || {}, { issues: info.issues || [] }));
+      this.panel.appendChild(root.TwoWayRender.buildStatsPanel(info.panel || {}, { issues: info.issues || [] }));
     }
     this.panel.appendChild(this.optionsButton());
   };

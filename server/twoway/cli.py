@@ -8,6 +8,8 @@ import re
 import sys
 from pathlib import Path
 
+from .definitions import ONE_WAY_CATEGORIES
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
@@ -67,9 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
     rule_docs.add_argument("--out", default="docs/rules", help="the directory to write (default: docs/rules)")
     rule_docs.add_argument("--rules-dir", help="a team rule pack that extends the bundled one")
 
+    profiles = sub.add_parser("profiles", help="precision and recall of each strictness profile on the real sets")
+    profiles.add_argument("--shared", default=None, help="the folder holding realworld/ and realworld2/ (default ../shared)")
+    profiles.add_argument("--update", action="store_true",
+                          help="also re-measure each rule (lint_rules/measured.json, which quiet and thorough read)")
     evaluate = sub.add_parser(
         "evaluate", help="precision and recall on labelled sentences (JSON lines) or real emails (a directory "
-                         "with emails.jsonl, units.jsonl, labels.jsonl; default ../shared/realworld)")
+                         "with emails.jsonl, units.jsonl, labels.jsonl; default $TWOWAY_REALWORLD or the public labelled set "
+                         "beside a checkout, which is not shipped)")
     evaluate.add_argument("file", nargs="?", help="a JSONL file of labelled sentences, or a real-world directory")
     evaluate.add_argument("--rules-dir")
     evaluate.add_argument("--details", metavar="OUT", help="real-world mode: write every TP, FP and FN unit here")
@@ -284,7 +291,7 @@ def cmd_evaluate(args) -> int:
     path = args.file or str(REALWORLD_DIR)
     if is_realworld_dir(path):
         return _evaluate_realworld(path, args)
-    if args.file is None:  # an installed wheel has no checkout, and so no ../shared beside it
+    if args.file is None:  # an installed wheel has no checkout, and so no labelled set beside it
         print(f"twoway: no real-world set at {path}; give a directory holding emails.jsonl, units.jsonl "
               "and labels.jsonl, or a JSON lines file of labelled sentences", file=sys.stderr)
         return EXIT_USAGE
@@ -301,7 +308,7 @@ def cmd_evaluate(args) -> int:
         print(f"twoway: cannot read {path}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     scores = sentence_scores(Linter(shared_pack(BUNDLED_RULES_DIR, args.rules_dir)), records)
-    for category in ("pressure", "self_focus"):
+    for category in ONE_WAY_CATEGORIES:
         s = scores[category]
         print(f"{category:11} precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
               f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
@@ -322,7 +329,7 @@ def _evaluate_realworld(directory: str, args) -> int:
     finally:
         checker.close()
     print(f"{scores['emails']} emails, {scores['one_way_emails']} with one-way units")
-    for category in ("pressure", "self_focus"):
+    for category in ONE_WAY_CATEGORIES:
         s = scores[category]
         print(f"{category:11} units precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
               f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
@@ -354,7 +361,42 @@ def cmd_rule_docs(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"lint": cmd_lint, "serve": cmd_serve, "rules": cmd_rules, "check-rules": cmd_check_rules,
+def cmd_profiles(args) -> int:
+    from .config import BUNDLED_RULES_DIR
+    from .evaluate import REALWORLD_DIR
+    from .profile_scores import REAL_SETS, measure, table
+    from .profiles import MEASURED_FILE
+
+    shared = Path(args.shared) if args.shared else REALWORLD_DIR.parent
+    missing = [name for name in REAL_SETS if not (shared / name / "labels_b.jsonl").is_file()]
+    if missing:
+        print(f"twoway: no real set {', '.join(missing)} with two readers under {shared}; give --shared DIR",
+              file=sys.stderr)
+        return EXIT_USAGE
+    checker = _checker(None)
+    try:
+        result = measure(checker, shared)
+        if args.update:
+            # The per-rule figures are the balanced profile's, which does not read this file.
+            path = Path(BUNDLED_RULES_DIR) / MEASURED_FILE
+            data = {"about": "Each rule's precision on the real sets (../shared/realworld and realworld2, units "
+                             "where both readers agree), measured by `twoway profiles --update`; read by the "
+                             "quiet and thorough profiles and the team dashboard.",
+                    "sets": result["sets"],
+                    "rules": {k: result["rules"][k] for k in sorted(result["rules"])}}
+            path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+            print(f"wrote {path}")
+            checker.measured = data["rules"]
+            result = measure(checker, shared)
+    finally:
+        checker.close()
+    sets = ", ".join(f"{name} ({n} emails)" for name, n in result["sets"].items())
+    print(f"Units where both readers agree, of {sets}:\n")
+    print(table(result))
+    return EXIT_OK
+
+
+COMMANDS = {"profiles": cmd_profiles, "lint": cmd_lint, "serve": cmd_serve, "rules": cmd_rules, "check-rules": cmd_check_rules,
             "evaluate": cmd_evaluate, "audit": cmd_audit, "rule-docs": cmd_rule_docs}
 
 if __name__ == "__main__":

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
+from .definitions import ONE_WAY_CATEGORIES
 from .engine import Linter
-from .findings import ONE_WAY_CATEGORIES
+from .utf16 import Utf16Map
 
 
 def read_jsonl(path: str | Path) -> list[dict]:
@@ -62,27 +64,20 @@ def email_auc(linter: Linter, records: list[dict]) -> float:
     return roc_auc(two_way, one_way)
 
 
-# Real-world emails (../shared/realworld: emails.jsonl + units.jsonl + labels.jsonl) -------------
+# Real-world emails (a directory of emails.jsonl + units.jsonl + labels.jsonl) ---------------------
 # Scored exactly like that directory's score.py: a unit is flagged for a category when a body
 # finding of that category overlaps it; precision and recall are over units, per category and
 # per rule; the alignment score's ROC AUC separates emails with one-way units from the rest.
 
 REALWORLD_FILES = ("emails.jsonl", "units.jsonl", "labels.jsonl")
-# The shared dev set beside the project (never copied into it).
-REALWORLD_DIR = Path(__file__).resolve().parents[3] / "shared" / "realworld"
+# The public labelled set of real sales email is not shipped: a developer keeps it beside the
+# checkout (../shared/realworld) or names it with TWOWAY_REALWORLD. Nothing else depends on it.
+REALWORLD_DIR = Path(os.environ.get("TWOWAY_REALWORLD")
+                     or Path(__file__).resolve().parents[3] / "shared" / "realworld")
 
 
 def is_realworld_dir(path: str | Path) -> bool:
     return Path(path).is_dir() and all((Path(path) / name).is_file() for name in REALWORLD_FILES)
-
-
-def _utf16_to_index(text: str):
-    table, offset = {}, 0
-    for i, ch in enumerate(text):
-        table[offset] = i
-        offset += 2 if ord(ch) > 0xFFFF else 1
-    table[offset] = len(text)
-    return lambda off: table.get(off, len(text))
 
 
 def realworld_scores(lint, directory: str | Path) -> dict:
@@ -98,8 +93,9 @@ def realworld_scores(lint, directory: str | Path) -> dict:
     scores_of: dict[str, int] = {}
     for email in emails:
         answer = lint(email["text"])
-        to_index = _utf16_to_index(email["text"])
-        spans[email["id"]] = [(to_index(i["start"]), to_index(i["end"]), i["category"], i["rule"])
+        offsets = Utf16Map(email["text"])  # the answer's offsets are UTF-16 units
+        spans[email["id"]] = [(offsets.from_utf16(i["start"]), offsets.from_utf16(i["end"]),
+                               i["category"], i["rule"])
                               for i in answer["issues"]
                               if i["category"] in ONE_WAY_CATEGORIES and i.get("field", "body") == "body"
                               and i["end"] > i["start"]]

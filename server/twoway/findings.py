@@ -1,10 +1,9 @@
-"""The one shape every finding has, whatever produced it (a rule, LanguageTool, a metric)."""
+"""The one shape every finding has, whatever produced it (a rule, LanguageTool, a metric).
+Its categories are defined in definitions.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-CATEGORIES = ("pressure", "self_focus", "style", "grammar", "spelling")
-ONE_WAY_CATEGORIES = ("pressure", "self_focus")
 SEVERITIES = ("error", "warning", "suggestion")
 
 

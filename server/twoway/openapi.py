@@ -1,6 +1,7 @@
 """The OpenAPI 3 document for the API (tests check real responses against it)."""
 from __future__ import annotations
 
+from .definitions import CATEGORIES, VERDICTS
 from .version import __version__
 
 _ERROR = {
@@ -8,13 +9,27 @@ _ERROR = {
     "properties": {"error": {"type": "object", "required": ["code", "message"],
                              "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}},
 }
+# The numbers as shown, formatted once by the server (stats_panel.py); clients draw them as they are.
+_PANEL = {
+    "type": "object",
+    "required": ["score", "verdict", "rows"],
+    "properties": {
+        "score": {"type": "string"},
+        "verdict": {"type": "string", "enum": [v for v, _ in VERDICTS] + [""]},
+        "rows": {"type": "array", "items": {
+            "type": "object", "required": ["key", "label", "value", "target", "state"],
+            "properties": {"key": {"type": "string"}, "label": {"type": "string"}, "value": {"type": "string"},
+                           "target": {"type": "string"},
+                           "state": {"type": "string", "nullable": True, "enum": ["low", "ok", "high", None]}}}},
+    },
+}
 _ISSUE = {
     "type": "object",
     "required": ["rule", "category", "severity", "message", "why", "replacements", "advice", "start", "end",
                  "text", "field"],
     "properties": {
         "rule": {"type": "string"},
-        "category": {"type": "string", "enum": ["pressure", "self_focus", "style", "grammar", "spelling"]},
+        "category": {"type": "string", "enum": list(CATEGORIES)},
         "severity": {"type": "string", "enum": ["error", "warning", "suggestion"]},
         "message": {"type": "string"},
         "why": {"type": "string"},
@@ -36,7 +51,7 @@ _STATS = {
         "reader_pronouns": {"type": "integer"}, "seller_pronouns": {"type": "integer"},
         "you_ratio": {"type": "number"}, "longest_sentence_words": {"type": "integer"},
         "alignment_score": {"type": "integer", "minimum": 0, "maximum": 100},
-        "verdict": {"type": "string", "enum": ["one-way", "mixed", "two-way"]},
+        "verdict": {"type": "string", "enum": [v for v, _ in VERDICTS]},
         "categories": {"type": "object", "additionalProperties": {"type": "integer"}},
         "one_way_sentences": {"type": "integer"},
         "targets": {"type": "object"},
@@ -70,7 +85,9 @@ def openapi_document() -> dict:
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["text"],
                     "properties": {"text": {"type": "string"}, "subject": {"type": "string", "nullable": False},
-                                   "grammar": {"type": "boolean", "default": True}}}}}},
+                                   "grammar": {"type": "boolean", "default": True},
+                                   "profile": {"type": "string", "enum": ["quiet", "balanced", "thorough"],
+                                               "description": "strictness; the server's TWOWAY_STRICTNESS when left out"}}}}}},
                 "responses": {"200": _json({"$ref": "#/components/schemas/LintResult"}, "Findings and numbers"),
                               **_errors(400, 401, 413, 415, 421)},
             }},
@@ -82,15 +99,50 @@ def openapi_document() -> dict:
                 "type": "object", "required": ["status", "version", "rules", "grammar"],
                 "properties": {"status": {"type": "string"}, "version": {"type": "string"},
                                "rules": {"type": "integer"},
-                               "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]}}}, "Health")}}},
+                               "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]},
+                               "profile": {"type": "string"},
+                               "feedback": {"type": "object", "properties": {
+                                   "state": {"type": "string", "enum": ["ok", "unavailable", "unknown", "off"]},
+                                   "pending": {"type": "integer"}, "dropped": {"type": "integer"}}}}}, "Health")}}},
+            "/api/v1/feedback": {"post": {
+                "summary": "What a rep did with a card (codes only; counted, never stored as text)",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["rule", "action"], "additionalProperties": False,
+                    "properties": {
+                        "rule": {"type": "string", "description": "a rule id this server showed"},
+                        "action": {"type": "string", "enum": ["fixed", "kept", "muted"]},
+                        "reason": {"type": "string", "enum": ["not_one_way", "reader_asked", "other"],
+                                   "description": "with action kept only"},
+                        "profile": {"type": "string", "enum": ["quiet", "balanced", "thorough"]},
+                        "install": {"type": "string", "format": "uuid",
+                                    "description": "the extension's install id; stored as a keyed hash only when "
+                                                   "the team turns TWOWAY_FEEDBACK_INSTALLS on"}}}}}},
+                "responses": {"202": _json({"type": "object", "required": ["stored"],
+                                            "properties": {"stored": {"type": "boolean"}}},
+                                           "Counted (stored false when TWOWAY_FEEDBACK=off)"),
+                              **_errors(400, 401, 413, 415, 421)},
+            }},
+            "/api/v1/team/stats": {"get": {
+                "summary": "The team's figures per rule and per week (Authorization: Bearer ADMIN_TOKEN)",
+                "parameters": [{"name": "days", "in": "query", "required": False,
+                                "schema": {"type": "integer", "minimum": 1, "maximum": 3660}}],
+                "responses": {"200": _json({"type": "object", "required": ["rules", "weeks"], "properties": {
+                    "rules": {"type": "array", "items": {"type": "object", "required": [
+                        "rule", "shown", "fixed", "kept", "muted", "kept_rate", "fixed_rate", "measured_precision",
+                        "review"]}},
+                    "weeks": {"type": "array", "items": {"type": "object", "required": [
+                        "week", "shown", "fixed", "kept", "muted"]}}}}, "Counts"),
+                    **_errors(400, 401, 421)}}},
             "/api/v1/openapi.json": {"get": {"summary": "This document",
                                               "responses": {"200": {"description": "OpenAPI document"}}}},
         },
         "components": {"schemas": {
-            "Error": _ERROR, "Issue": _ISSUE, "Stats": _STATS,
-            "LintResult": {"type": "object", "required": ["issues", "stats", "grammar"], "properties": {
+            "Error": _ERROR, "Issue": _ISSUE, "Stats": _STATS, "Panel": _PANEL,
+            "LintResult": {"type": "object", "required": ["issues", "stats", "panel", "grammar"], "properties": {
                 "issues": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}},
                 "stats": {"$ref": "#/components/schemas/Stats"},
-                "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]}}},
+                "panel": {"$ref": "#/components/schemas/Panel"},
+                "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]},
+                "profile": {"type": "string", "enum": ["quiet", "balanced", "thorough"]}}},
         }},
     }

@@ -14,3 +14,6 @@ def _words_pattern(words) -> re.Pattern:
 
 READER_PRONOUNS = _words_pattern(READER_WORDS)
 SELLER_PRONOUNS = _words_pattern(SELLER_WORDS)
+
+# By the names rule files use (a `ratio` rule's numerator or denominator) and the stats report.
+PRONOUN_SETS = {"reader_pronouns": READER_PRONOUNS, "seller_pronouns": SELLER_PRONOUNS}

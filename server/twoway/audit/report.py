@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..definitions import verdict_of
 from .aggregation import Aggregate
-from .htmlparts import CATEGORY_COLOURS, VERDICT_COLOURS, score_band
+from .htmlparts import CATEGORY_COLOURS, VERDICT_COLOURS
 from .htmlparts import escape as _e
 from .htmlparts import figure_html as _figure_html
 from .htmlparts import html_table as _table
 from .reply_report import reply_section
 from .threads import ThreadCounts
-
 TOP_SENDERS = 40
 TOP_RULES = 15
 TOP_TEMPLATES = 15
@@ -39,7 +39,7 @@ def build_report(agg: Aggregate, sources: list[str], seconds: float, analysis=No
     counts = [sum(agg.scores[s] for s in range(b, min(b + 5, 101) if b < 100 else 101)) for b in bins[:-1]]
     counts[-1] += agg.scores[100]
     fig = go.Figure(go.Bar(x=[f"{b}–{b + 4 if b < 95 else 100}" for b in bins[:-1]], y=counts,
-                           marker_color=[VERDICT_COLOURS[score_band(b + 2)] for b in bins[:-1]],
+                           marker_color=[VERDICT_COLOURS[verdict_of(b + 2)] for b in bins[:-1]],
                            hovertemplate="score %{x}: %{y} emails<extra></extra>"))
     fig.update_layout(title="Alignment score of the team's emails (0 one-way, 100 two-way)",
                       xaxis_title="alignment score", yaxis_title="emails", height=360)
@@ -56,7 +56,7 @@ def build_report(agg: Aggregate, sources: list[str], seconds: float, analysis=No
         fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
                             subplot_titles=("mean alignment score, lowest first", "one-way sentences per 100 emails"))
         fig.add_trace(go.Bar(y=names, x=means, orientation="h", customdata=tops,
-                             marker_color=[VERDICT_COLOURS[score_band(m)] for m in means],
+                             marker_color=[VERDICT_COLOURS[verdict_of(m)] for m in means],
                              hovertemplate="%{y}: %{x}<br>top rules: %{customdata}<extra></extra>"), 1, 1)
         fig.add_trace(go.Bar(y=names, x=per100, orientation="h", customdata=tops, marker_color="#34495e",
                              hovertemplate="%{y}: %{x} per 100 emails<br>top rules: %{customdata}<extra></extra>"),
@@ -110,7 +110,7 @@ def build_report(agg: Aggregate, sources: list[str], seconds: float, analysis=No
         labels = [f"T{i + 1}" for i in range(len(templates))]
         fig = go.Figure(go.Bar(x=labels, y=[t.score for t in templates], customdata=[t.sends for t in templates],
                                text=[t.score for t in templates], textposition="outside",
-                               marker_color=[VERDICT_COLOURS[score_band(t.score)] for t in templates],
+                               marker_color=[VERDICT_COLOURS[verdict_of(t.score)] for t in templates],
                                hovertemplate="%{x}: score %{y}, sent %{customdata} times<extra></extra>"))
         fig.update_layout(title="Templates (near-duplicate bodies) by score: retire from the left",
                           yaxis=dict(range=[0, 100], title="alignment score"), height=320)
@@ -139,7 +139,7 @@ def build_report(agg: Aggregate, sources: list[str], seconds: float, analysis=No
 
 def _page(agg: Aggregate, sources: list[str], seconds: float, body: str) -> str:
     distinct = max(agg.audited, 1)
-    one_way_emails = sum(n for s, n in agg.scores.items() if s < 45)
+    one_way_emails = sum(n for s, n in agg.scores.items() if verdict_of(s) == "one-way")
     mean = sum(s * n for s, n in agg.scores.items()) / distinct
     banner = ('<p class="partial">PARTIAL REPORT: the run was stopped before the end; these figures '
               f"cover the first {agg.read} emails read.</p>") if agg.partial else ""

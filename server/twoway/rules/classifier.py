@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Mapping
 
+from ..definitions import ONE_WAY_CATEGORIES
 from ..findings import Finding
 from ..guards import GUARDS
 from ..sentences import normalize_apostrophes
@@ -70,8 +71,8 @@ class ClassifierRule(Rule):
 
     @classmethod
     def from_mapping(cls, common: dict, fields: Fields) -> "ClassifierRule":
-        if common["category"] not in ("pressure", "self_focus"):
-            fields.fail("category", "a classifier rule is for pressure or self_focus")
+        if common["category"] not in ONE_WAY_CATEGORIES:
+            fields.fail("category", "a classifier rule is for one-way writing: " + " or ".join(ONE_WAY_CATEGORIES))
         families = fields.get("families") or {}
         if not isinstance(families, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                                       for k, v in families.items()):
