@@ -1,11 +1,13 @@
-"""The report's building blocks: colours, score bands, a plotly figure as HTML, a table."""
+"""The report's building blocks: colours, a plotly figure as HTML, a table."""
 from __future__ import annotations
 
 import html
 
+from ..definitions import category_colours
+
 VERDICT_COLOURS = {"one-way": "#c0392b", "mixed": "#e0a100", "two-way": "#2e8b57"}
-CATEGORY_COLOURS = {"pressure": "#c0392b", "self_focus": "#8e44ad", "style": "#2c7fb8",
-                    "grammar": "#7f8c8d", "spelling": "#95a5a6"}
+# The categories' colours are the extension's and the page's (twoway.css).
+CATEGORY_COLOURS = category_colours()
 
 
 def figure_html(fig, first: bool) -> str:
@@ -23,7 +25,3 @@ def html_table(headers: list[str], rows: list[list]) -> str:
 
 def escape(value) -> str:
     return html.escape(str(value))
-
-
-def score_band(score: float) -> str:
-    return "two-way" if score >= 75 else "mixed" if score >= 45 else "one-way"

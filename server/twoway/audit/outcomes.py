@@ -22,6 +22,7 @@ from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..definitions import VERDICTS as DEFINED_VERDICTS
 from .threads import FIRST_TOUCH, FOLLOW_UP, NO, STAGE_WORDS, YES
 
 MIN_EMAILS = 30           # fewer emails with (or without) a trait: "too few emails to tell"
@@ -29,7 +30,7 @@ TOO_FEW = "too few emails to tell"
 SENDER_MIN_EMAILS = 20    # senders with fewer known outcomes share one "other" level
 LENGTH_BANDS = (50, 100, 150, 250)  # words: <50, 50-99, 100-149, 150-249, 250+
 SCORE_BAND_WIDTH = 10
-VERDICTS = ("one-way", "mixed", "two-way")
+VERDICTS = tuple(v for v, _ in reversed(DEFINED_VERDICTS))  # lowest score first
 HOUR_BUCKETS = ((1, "under 1 h"), (4, "1–4 h"), (24, "4–24 h"), (72, "1–3 days"), (168, "3–7 days"),
                 (float("inf"), "over 7 days"))
 COLUMNS = ("group", "emails", "replied", "reply_rate", "baseline_emails", "baseline_replied", "baseline_rate",

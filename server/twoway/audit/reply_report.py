@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .htmlparts import CATEGORY_COLOURS, VERDICT_COLOURS, escape, html_table, score_band
+from ..definitions import VERDICTS, category_label, verdict_of
+from .htmlparts import CATEGORY_COLOURS, VERDICT_COLOURS, escape, html_table
 from .outcomes import HOUR_BUCKETS, MIN_EMAILS, TOO_FEW, Analysis, GroupOutcome, hour_buckets
 from .threads import ThreadCounts
 
 TITLE = "Do one-way emails get fewer replies?"
 FOREST_RULES = 20
-CATEGORY_NAMES = {"pressure": "pressure", "self_focus": "self-focus", "style": "style", "grammar": "grammar",
-                  "spelling": "spelling"}
 
 
 def _pct(value: float | None) -> str:
@@ -46,7 +45,7 @@ def _reading(group: GroupOutcome) -> str:
 
 def _label(group: GroupOutcome) -> str:
     kind, _, name = group.group.partition(":")
-    return CATEGORY_NAMES.get(name, name) if kind == "category" else name
+    return category_label(name) if kind == "category" else name
 
 
 def _headline(group: GroupOutcome, what: str) -> str:
@@ -122,7 +121,7 @@ def _bands(analysis: Analysis, rendered: Callable) -> str:
     enough = [b.emails >= MIN_EMAILS for b in bands]
     fig = go.Figure(go.Bar(
         x=[b.label for b in bands], y=[100 * b.rate if e else 0 for b, e in zip(bands, enough)],
-        marker_color=[VERDICT_COLOURS[score_band(b.low + 5)] if e else "#d5dbe1" for b, e in zip(bands, enough)],
+        marker_color=[VERDICT_COLOURS[verdict_of(b.low + 5)] if e else "#d5dbe1" for b, e in zip(bands, enough)],
         error_y=dict(type="data", symmetric=False,
                      array=[100 * (b.ci_high - b.rate) if e else 0 for b, e in zip(bands, enough)],
                      arrayminus=[100 * (b.rate - b.ci_low) if e else 0 for b, e in zip(bands, enough)]),
@@ -182,7 +181,7 @@ def reply_section(analysis: Analysis, threads: ThreadCounts, rendered: Callable)
                             analysis.group("verdict:one-way")) if g is not None]
     names = {"category:pressure": "Pressure (fake urgency, guilt, hard closes)",
              "category:self_focus": "Self-focus (my quota, our company)",
-             "verdict:one-way": "One-way emails (score under 45)"}
+             "verdict:one-way": f"One-way emails (score under {dict(VERDICTS)['mixed']})"}
     if headline:
         parts.append("<ul class=\"headline\">" + "".join(_headline(g, names[g.group]) for g in headline) + "</ul>")
     parts.append(
