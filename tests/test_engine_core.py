@@ -91,6 +91,7 @@ def cpu_seconds(linter, text, repeat=3):
     "We are the leading provider, so sign today or lose your slot ",  # one long sentence, many matches
     "a", "“", '"sign" ',
 ])
+@pytest.mark.slow
 def test_work_grows_linearly_with_the_text(unit):
     # Two sizes in one run, compared as a ratio (no wall-clock limit): 4x the text may cost at
     # most 8x the work; quadratic work would cost 16x.
@@ -150,6 +151,7 @@ def _all_rules_run(linter):
     return linter
 
 
+@pytest.mark.slow
 def test_the_literal_prefilter_changes_no_finding():
     """The prefilter only spares rules a sentence cannot match: with it and without it, the
     same findings on real emails, the sets in tests/data and every rule's examples."""
