@@ -301,8 +301,12 @@ async function setSite(msg) {
     if (webmail) patch.off = s.off.includes(origin) ? s.off : s.off.concat([origin]);
     else {
       patch.sites = s.sites.filter((x) => x !== origin);
-      // Turned off means no access: the host permission goes too (the manifest's own cannot).
-      try { await ext.permissions.remove({ origins: [pattern] }); } catch (err) { /* a required permission */ }
+      // Turned off means no access: the host permission goes too. (Not the manifest's own, granted at
+      // install for the webmail hosts and this computer: Firefox would let them go for good.)
+      const required = ext.runtime.getManifest().host_permissions || [];
+      if (!required.includes(pattern)) {
+        try { await ext.permissions.remove({ origins: [pattern] }); } catch (err) { /* not held */ }
+      }
     }
   } else if (msg.on === true) {
     delete snoozed[origin];
