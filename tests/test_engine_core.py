@@ -23,9 +23,10 @@ TEAM_RULE = """rules:
 """
 
 
-def team_pack(tmp_path, pattern):
+def team_pack(tmp_path, pattern, on_re: bool = False):
+    """The rule as a team pack (on RE2), or `on_re` as the bundled pack is loaded (Python's re)."""
     (tmp_path / "team.yaml").write_text(TEAM_RULE.format(pattern=pattern), encoding="utf-8")
-    return load_pack(None, tmp_path)
+    return load_pack(tmp_path) if on_re else load_pack(None, tmp_path)
 
 
 def spans(linter, text):
@@ -53,9 +54,15 @@ def test_one_odd_sentence_does_not_change_how_the_others_match(tmp_path):
 @pytest.mark.parametrize("pattern", [r"(\w+\s?)+$", r"(?:a|b+)*c", r"(x+x+)+y"])
 def test_a_pattern_that_can_backtrack_catastrophically_is_refused_at_load(tmp_path, pattern):
     with pytest.raises(RulePackError) as err:
-        team_pack(tmp_path, pattern)
+        team_pack(tmp_path, pattern, on_re=True)
     assert (err.value.rule, err.value.field) == ("team.sign", "patterns")
     assert "team.yaml" in str(err.value) and pattern in str(err.value) and "exponential" in str(err.value)
+    # A team pack runs it on RE2, where it cannot backtrack: loaded, and fast on the text that
+    # would take re exponential time.
+    linter = Linter(team_pack(tmp_path, pattern))
+    started = time.process_time()
+    linter.lint("a" * 40 + " ab bab bbb abab!")
+    assert time.process_time() - started < 5
 
 
 def test_a_rule_that_overruns_its_budget_is_dropped_not_waited_for(tmp_path, monkeypatch):

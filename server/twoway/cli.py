@@ -51,7 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="an mbox, a folder of .eml files, a CRM CSV export or a JSON lines file")
     audit.add_argument("--out", required=True, metavar="DIR", help="where report.html and results.csv go")
     audit.add_argument("--columns", default="", metavar="FIELD=COLUMN,...",
-                       help="CSV columns for body, subject, sender, date (e.g. body=Notes,sender=Owner)")
+                       help="CSV columns for body, subject, sender, date, replied (e.g. body=Notes,sender=Owner)")
+    audit.add_argument("--team-domain", action="append", default=[], metavar="DOMAIN",
+                       help="mail from this domain is the team's (repeatable); other mail is read for its "
+                            "headers only, to find replies (Gmail's X-Gmail-Labels Sent is used where present)")
+    audit.add_argument("--team-address", action="append", default=[], metavar="ADDRESS",
+                       help="mail from this address is the team's (repeatable)")
     audit.add_argument("--workers", type=int, help="local processes (default: all cores)")
     audit.add_argument("--scheduler", metavar="tcp://HOST:8786", help="run on this Dask cluster instead")
     audit.add_argument("--grammar", metavar="URL", help="also check grammar on this LanguageTool (off by default)")
@@ -136,7 +141,8 @@ def _checker(rules_dir: str | None, grammar: bool = False):
     from .config import load_config
     from .service import Checker
 
-    overrides = {} if grammar else {"LANGUAGETOOL": "off"}
+    # One run for one text: all of its grammar at once, not in the server's slices.
+    overrides = {"LANGUAGETOOL_MAX_CHARS": 10**9} if grammar else {"LANGUAGETOOL": "off"}
     if rules_dir:
         overrides["RULES_DIR"] = rules_dir
     return Checker(load_config(overrides))
@@ -252,28 +258,33 @@ def cmd_audit(args) -> int:
     except ValueError:
         print("twoway: --columns takes FIELD=COLUMN pairs separated by commas", file=sys.stderr)
         return EXIT_USAGE
-    unknown = set(columns) - {"body", "subject", "sender", "date"}
+    unknown = set(columns) - {"body", "subject", "sender", "date", "replied"}
     if unknown:
         print(f"twoway: --columns: unknown field(s) {', '.join(sorted(unknown))} "
-              "(body, subject, sender, date)", file=sys.stderr)
+              "(body, subject, sender, date, replied)", file=sys.stderr)
         return EXIT_USAGE
     options = AuditOptions(columns=columns, workers=args.workers, scheduler=args.scheduler,
                            settings=Settings(rules_dir=args.rules_dir, grammar_url=args.grammar),
-                           anonymize=args.anonymize, progress=False if args.no_progress else None)
+                           anonymize=args.anonymize, progress=False if args.no_progress else None,
+                           team_domains=tuple(args.team_domain), team_addresses=tuple(args.team_address))
     try:
         result = audit(args.sources, args.out, options)
     except (SourceError, ConnectionError) as exc:
         print(f"twoway: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (running.Terminated)
+        from .audit.running import Terminated
+
         report = Path(args.out) / "report.html"
         print(f"twoway: stopped; partial report in {report}" if report.exists() else "twoway: stopped",
               file=sys.stderr)
-        return 130
+        return 143 if isinstance(stop, Terminated) else 130
     agg = result.aggregate
     print(f"{agg.read} emails read, {agg.audited} audited, {agg.duplicates} template repeats, "
-          f"{agg.malformed} could not be audited; report: {result.report}; table: {result.table}"
-          + (f", {result.parquet}" if result.parquet else ""))
+          f"{agg.malformed} could not be audited"
+          + (f", {result.inbound} inbound messages read for their headers only" if result.inbound else "")
+          + f"; report: {result.report}; table: {result.table}"
+          + (f", {result.parquet}" if result.parquet else "") + f"; outcomes: {result.outcomes}")
     return EXIT_OK
 
 
