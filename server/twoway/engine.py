@@ -4,7 +4,8 @@ whole email, and computes the email's numbers.
 The flow (docs/architecture.md): emailparse.parse_email -> one SentenceContext per linted
 sentence (what rules match: apostrophes straight, merge fields read as words) -> each sentence
 rule in pack order -> findings cached per sentence -> email rules over the stats -> alignment.
-A sentence's findings depend on that sentence alone, so the cache is keyed by its text and kind.
+A sentence's findings depend on that sentence and where it sits (first, mid, last), so the cache
+is keyed by its text, kind and position.
 """
 from __future__ import annotations
 
@@ -41,10 +42,11 @@ class LintResult:
 class SentenceContext:
     """One sentence as the rules see it. Offsets in `text` map back with `to_original`."""
 
-    __slots__ = ("sentence", "_matchable", "__dict__")
+    __slots__ = ("sentence", "position", "_matchable", "__dict__")
 
-    def __init__(self, sentence: Sentence):
+    def __init__(self, sentence: Sentence, position: str | None = None):
         self.sentence = sentence
+        self.position = position  # first, last, only or mid among the email's sentences (the learned model reads it)
         self._matchable = matchable(sentence.text)
 
     @property
@@ -91,6 +93,12 @@ def targets_of(rules: list[Rule]) -> dict:
     return targets
 
 
+def position_of(index: int, count: int) -> str:
+    """Where a sentence sits among the rep's sentences; part of what the learned model reads
+    (an opening about the sender is self_focus, the same words mid-email may not be)."""
+    return "only" if count == 1 else "first" if index == 0 else "last" if index == count - 1 else "mid"
+
+
 class Linter:
     def __init__(self, pack: RulePack, cache_size: int = 4096):
         self.pack = pack
@@ -121,22 +129,23 @@ class Linter:
     def _check_sentences(self, sentences, field_name: str, budget: dict) -> list[Finding]:
         """Each sentence's findings, from the cache when the rep has not changed it."""
         out = []
-        for s in sentences:
-            key = (s.kind, s.text)
+        for index, s in enumerate(sentences):
+            position = position_of(index, len(sentences)) if field_name == "body" else None
+            key = (s.kind, s.text, position)
             found = self._cache.get(key)
             if found is None:
-                found = self._check_sentence(s, budget)
+                found = self._check_sentence(s, budget, position)
                 if not budget.get("overrun"):
                     self._cache.put(key, found)
             out.extend(replace(f, start=s.start + f.start, end=s.start + f.end, field=field_name) for f in found)
         return out
 
-    def _check_sentence(self, sentence: Sentence, budget: dict) -> tuple[Finding, ...]:
+    def _check_sentence(self, sentence: Sentence, budget: dict, position: str | None = None) -> tuple[Finding, ...]:
         """Findings with offsets in the sentence; in pack order, the first rule to cover a span
         speaks for it: one card for one thing within a category."""
         if not _LETTER.search(sentence.text):
             return ()
-        context = SentenceContext(sentence)
+        context = SentenceContext(sentence, position)
         found: list[Finding] = []
         lowered = context.lowered
         candidates = self.prefilter.candidates(lowered) if lowered is not None else None
