@@ -8,6 +8,8 @@ import re
 import sys
 from pathlib import Path
 
+from .definitions import ONE_WAY_CATEGORIES
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
@@ -64,19 +66,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser(
         "evaluate", help="precision and recall on labelled sentences (JSON lines) or real emails (a directory "
-                         "with emails.jsonl, units.jsonl, labels.jsonl; default ../shared/realworld)")
+                         "with emails.jsonl, units.jsonl, labels.jsonl; default $TWOWAY_REALWORLD or the public labelled set "
+                         "beside a checkout, which is not shipped)")
     evaluate.add_argument("file", nargs="?", help="a JSONL file of labelled sentences, or a real-world directory")
     evaluate.add_argument("--rules-dir")
     evaluate.add_argument("--details", metavar="OUT", help="real-world mode: write every TP, FP and FN unit here")
     evaluate.add_argument("--by-source", action="store_true",
-                          help="leave one source out over ../shared/realworld and realworld2 (two readers): the "
+                          help="leave one source out over the two-reader labelled real-email sets: the "
                                "learned model is re-trained without each source and scored on it")
     evaluate.add_argument("--data", action="append", metavar="DIR",
                           help="--by-source: a labelled folder (emails, units, labels_a, labels_b); repeat for each")
     evaluate.add_argument("--workers", type=int, default=2, help="--by-source: processes for the folds")
 
-    train = sub.add_parser("train-model", help="developer: train the learned model from ../shared's labelled "
-                                               "email and the training sentences (needs numpy: the train extra)")
+    train = sub.add_parser("train-model", help="developer: train the learned model from the two-reader labelled "
+                                               "real email and the training sentences (needs numpy: the train extra)")
     train.add_argument("--data", action="append", metavar="DIR", help="a labelled folder; repeat for each")
     train.add_argument("--out", help="the model file to write (default: the bundled pack's)")
     return parser
@@ -289,7 +292,7 @@ def cmd_evaluate(args) -> int:
     path = args.file or str(REALWORLD_DIR)
     if is_realworld_dir(path):
         return _evaluate_realworld(path, args)
-    if args.file is None:  # an installed wheel has no checkout, and so no ../shared beside it
+    if args.file is None:  # an installed wheel has no checkout, and so no labelled set beside it
         print(f"twoway: no real-world set at {path}; give a directory holding emails.jsonl, units.jsonl "
               "and labels.jsonl, or a JSON lines file of labelled sentences", file=sys.stderr)
         return EXIT_USAGE
@@ -306,7 +309,7 @@ def cmd_evaluate(args) -> int:
         print(f"twoway: cannot read {path}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     scores = sentence_scores(Linter(shared_pack(BUNDLED_RULES_DIR, args.rules_dir)), records)
-    for category in ("pressure", "self_focus"):
+    for category in ONE_WAY_CATEGORIES:
         s = scores[category]
         print(f"{category:11} precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
               f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
@@ -327,7 +330,7 @@ def _evaluate_realworld(directory: str, args) -> int:
     finally:
         checker.close()
     print(f"{scores['emails']} emails, {scores['one_way_emails']} with one-way units")
-    for category in ("pressure", "self_focus"):
+    for category in ONE_WAY_CATEGORIES:
         s = scores[category]
         print(f"{category:11} units precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
               f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
@@ -347,8 +350,8 @@ def _labelled_folders(args):
     dirs = [Path(d) for d in (args.data or LABELLED_DIRS)]
     if not has_labelled_sets(dirs):
         print("twoway: no two-reader labelled sets at " + ", ".join(map(str, dirs)) + "; give --data DIR for each "
-              "folder holding emails.jsonl, units.jsonl, labels_a.jsonl and labels_b.jsonl (../shared/realworld "
-              "and ../shared/realworld2 in a checkout)", file=sys.stderr)
+              "folder holding emails.jsonl, units.jsonl, labels_a.jsonl and labels_b.jsonl (realworld and "
+              "realworld2 of the public labelled set; TWOWAY_REALWORLD names the first)", file=sys.stderr)
         return None
     return dirs
 

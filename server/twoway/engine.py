@@ -1,7 +1,7 @@
 """The linter: parses the email, runs the rule pack over each of the rep's sentences and the
 whole email, and computes the email's numbers.
 
-The flow (docs/architecture.md): emailparse.parse_email -> one SentenceContext per linted
+The flow (docs/architecture.md): emailparse.parse_email -> one contexts.SentenceContext per linted
 sentence (what rules match: apostrophes straight, merge fields read as words) -> each sentence
 rule in pack order -> findings cached per sentence -> email rules over the stats -> alignment.
 A sentence's findings depend on that sentence and where it sits (first, mid, last), so the cache
@@ -12,18 +12,18 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, replace
-from functools import cached_property
 
 from . import readability
 from .alignment import add_alignment
-from .emailparse import ParsedEmail, matchable, parse_email
+from .caches import SentenceCache
+from .contexts import EmailContext, SentenceContext, position_of
+from .emailparse import ParsedEmail, parse_email
 from .findings import Finding
 from .pack import RulePack
+from .pronouns import READER_PRONOUNS, SELLER_PRONOUNS
 from .rules import MetricRule, Rule
-from .rules.classifier import classifier_features
 from .rules.matching import LiteralPrefilter
-from .textutil import (READER_PRONOUNS, SELLER_PRONOUNS, Sentence, SentenceCache, is_question,
-                       split_sentences)
+from .sentences import Sentence, is_question, split_sentences
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -39,46 +39,6 @@ class LintResult:
     email: ParsedEmail
 
 
-class SentenceContext:
-    """One sentence as the rules see it. Offsets in `text` map back with `to_original`."""
-
-    __slots__ = ("sentence", "position", "_matchable", "__dict__")
-
-    def __init__(self, sentence: Sentence, position: str | None = None):
-        self.sentence = sentence
-        self.position = position  # first, last, only or mid among the email's sentences (the learned model reads it)
-        self._matchable = matchable(sentence.text)
-
-    @property
-    def text(self) -> str:
-        return self._matchable.text
-
-    @cached_property
-    def lowered(self) -> str | None:
-        lowered = self.text.lower()
-        return lowered if len(lowered) == len(self.text) else None
-
-    @cached_property
-    def view(self) -> Sentence:
-        """The matchable text as a Sentence, for guards."""
-        return Sentence(0, len(self.text), self.text, self.sentence.kind)
-
-    @cached_property
-    def features(self) -> set[str] | None:
-        return classifier_features(self.text)
-
-    def to_original(self, start: int, end: int) -> tuple[int, int]:
-        return self._matchable.to_original(start, end)
-
-
-@dataclass
-class EmailContext:
-    """What email rules see: the rep's own sentences joined, and the stats."""
-
-    text: str
-    stats: dict
-
-
 def targets_of(rules: list[Rule]) -> dict:
     """The numbers' targets, from the pack's metric rules (a team that changes a range changes
     what the page and the extension show)."""
@@ -91,12 +51,6 @@ def targets_of(rules: list[Rule]) -> dict:
             if rule.max is not None:
                 target["max"] = min(target.get("max", rule.max), rule.max)
     return targets
-
-
-def position_of(index: int, count: int) -> str:
-    """Where a sentence sits among the rep's sentences; part of what the learned model reads
-    (an opening about the sender is self_focus, the same words mid-email may not be)."""
-    return "only" if count == 1 else "first" if index == 0 else "last" if index == count - 1 else "mid"
 
 
 class Linter:

@@ -1,12 +1,27 @@
 """The OpenAPI 3 document for the API (tests check real responses against it)."""
 from __future__ import annotations
 
-from . import __version__
+from .definitions import CATEGORIES, VERDICTS
+from .version import __version__
 
 _ERROR = {
     "type": "object", "required": ["error"],
     "properties": {"error": {"type": "object", "required": ["code", "message"],
                              "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}},
+}
+# The numbers as shown, formatted once by the server (stats_panel.py); clients draw them as they are.
+_PANEL = {
+    "type": "object",
+    "required": ["score", "verdict", "rows"],
+    "properties": {
+        "score": {"type": "string"},
+        "verdict": {"type": "string", "enum": [v for v, _ in VERDICTS] + [""]},
+        "rows": {"type": "array", "items": {
+            "type": "object", "required": ["key", "label", "value", "target", "state"],
+            "properties": {"key": {"type": "string"}, "label": {"type": "string"}, "value": {"type": "string"},
+                           "target": {"type": "string"},
+                           "state": {"type": "string", "nullable": True, "enum": ["low", "ok", "high", None]}}}},
+    },
 }
 _ISSUE = {
     "type": "object",
@@ -14,7 +29,7 @@ _ISSUE = {
                  "text", "field"],
     "properties": {
         "rule": {"type": "string"},
-        "category": {"type": "string", "enum": ["pressure", "self_focus", "style", "grammar", "spelling"]},
+        "category": {"type": "string", "enum": list(CATEGORIES)},
         "severity": {"type": "string", "enum": ["error", "warning", "suggestion"]},
         "message": {"type": "string"},
         "why": {"type": "string"},
@@ -36,7 +51,7 @@ _STATS = {
         "reader_pronouns": {"type": "integer"}, "seller_pronouns": {"type": "integer"},
         "you_ratio": {"type": "number"}, "longest_sentence_words": {"type": "integer"},
         "alignment_score": {"type": "integer", "minimum": 0, "maximum": 100},
-        "verdict": {"type": "string", "enum": ["one-way", "mixed", "two-way"]},
+        "verdict": {"type": "string", "enum": [v for v, _ in VERDICTS]},
         "categories": {"type": "object", "additionalProperties": {"type": "integer"}},
         "one_way_sentences": {"type": "integer"},
         "targets": {"type": "object"},
@@ -87,10 +102,11 @@ def openapi_document() -> dict:
                                               "responses": {"200": {"description": "OpenAPI document"}}}},
         },
         "components": {"schemas": {
-            "Error": _ERROR, "Issue": _ISSUE, "Stats": _STATS,
-            "LintResult": {"type": "object", "required": ["issues", "stats", "grammar"], "properties": {
+            "Error": _ERROR, "Issue": _ISSUE, "Stats": _STATS, "Panel": _PANEL,
+            "LintResult": {"type": "object", "required": ["issues", "stats", "panel", "grammar"], "properties": {
                 "issues": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}},
                 "stats": {"$ref": "#/components/schemas/Stats"},
+                "panel": {"$ref": "#/components/schemas/Panel"},
                 "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]}}},
         }},
     }

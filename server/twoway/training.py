@@ -18,12 +18,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .emailparse import parse_email
-from .engine import Linter, SentenceContext, position_of
+from .contexts import SentenceContext, position_of
+from .engine import Linter
 from .evaluate import LabelledEmail
-from .findings import ONE_WAY_CATEGORIES
+from .definitions import ONE_WAY_CATEGORIES
 from .pack import RulePack
 from .rules.linear import LinearModel, ModelFile, hashed, feature_names
-from .textutil import Sentence, normalize_apostrophes
+from .sentences import Sentence, normalize_apostrophes
 
 BUCKETS = 1 << 18
 MODEL_FILE = "learned_model.json"

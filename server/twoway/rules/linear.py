@@ -18,7 +18,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..textutil import is_question
+from ..sentences import is_question
 
 _TOKEN = re.compile(r"[a-z0-9']+")
 _SELLER = frozenset({"i", "i'm", "i've", "i'd", "i'll", "me", "my", "we", "we're", "we've", "we'd", "we'll",
