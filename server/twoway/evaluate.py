@@ -268,3 +268,21 @@ def format_by_source(results: dict[str, dict]) -> str:
                      f"{f(row[('self_focus', 'precision')])} | {f(row[('self_focus', 'recall')])} | {f(row[('auc', None)])} |")
     # Pooled over every source: the in-sample style figure, for comparison.
     return "\n".join(lines)
+
+
+def rule_tallies(linter: Linter, emails: list[LabelledEmail]) -> dict[str, dict]:
+    """Units each rule flagged where both readers agree on its category, and how many carry it."""
+    tallies: dict[str, dict] = {}
+    for email in emails:
+        findings = [f for f in linter.lint(email.text).findings
+                    if f.category in ONE_WAY_CATEGORIES and f.field == "body" and f.end > f.start]
+        for start, end, gold in email.units:
+            for rule in {(f.rule, f.category) for f in findings if f.start < end and start < f.end}:
+                if gold[rule[1]] is None:
+                    continue
+                tally = tallies.setdefault(rule[0], {"category": rule[1], "units": 0, "right": 0})
+                tally["units"] += 1
+                tally["right"] += gold[rule[1]]
+    for tally in tallies.values():
+        tally["precision"] = tally["right"] / tally["units"]
+    return tallies
