@@ -68,9 +68,6 @@ def _spans(text: str, spans) -> str:
 # Every pattern earns its place: a pattern, phrase or top-level concept alternative that no flag
 # example of its rule reaches is dead or untested, and check-rules fails it.
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
-
-
 def top_level_alternatives(pattern: str) -> list[str]:
     """The pattern split at its top-level `|` (not inside a group or a character class)."""
     parts, current, depth, in_class, i = [], [], 0, False, 0
@@ -117,7 +114,7 @@ def unexercised_patterns(raw_rule: dict) -> list[str]:
     else:
         return []
     examples = [unmark(e) for e in (raw_rule.get("examples") or {}).get("flag") or []]
-    examples = [(text.translate(_APOSTROPHES), spans) for text, spans in examples]
+    examples = [(normalize_apostrophes(text), spans) for text, spans in examples]
     missing = []
     for item in items:
         try:

@@ -21,6 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from .api import parse_lint_request, serialize_report, validate_lint_payload
 from .definitions import CATEGORIES, category_label
 from .errors import ApiError, error_response
+from .feedback_api import count_shown
 from .findings import SEVERITIES, Finding
 from .resources import EXTENSION_LIB_DIR
 from .service import Report, checker_of
@@ -103,6 +104,7 @@ def lint_form():
         else:
             text, subject, notice = applied
     report = checker_of(current_app).check(text, subject, grammar)
+    count_shown(current_app, report)
     return _render(text=text, subject=subject, grammar=grammar, report=report, notice=notice)
 
 
@@ -111,7 +113,8 @@ def lint_view():
     """The script's lint: the API's answer (request and errors as POST /api/v1/lint; under
     /api/, so the API token applies) with the page's view model of it under "view"."""
     req = parse_lint_request()
-    report = checker_of(current_app).check(req["text"], req["subject"], req["grammar"])
+    report = checker_of(current_app).check(req["text"], req["subject"], req["grammar"], req["profile"])
+    count_shown(current_app, report)
     return dict(serialize_report(report), view=build_view(report))
 
 
