@@ -96,7 +96,9 @@ class ClassifierRule(Rule):
                 fields.fail("model", str(exc))
             if common["category"] not in linear.categories:
                 fields.fail("model", f"{model_name} has no weights for {common['category']}")
-            return cls(**common, linear=linear, unless=fields.search_regex("unless"))
+            # `threshold` is the model's probability bar (a profile may scale it, as for naive Bayes)
+            return cls(**common, linear=linear, threshold=linear.categories[common["category"]].threshold,
+                       unless=fields.search_regex("unless"))
         records = load_training(fields, fields.str_list("training", required=True))
         category = common["category"]
         featured = [(sentence_features(text), labels, family) for text, labels, family in records]
@@ -156,7 +158,7 @@ class ClassifierRule(Rule):
             sentence.__dict__["learned_buckets"] = buckets
         model = self.linear.categories[self.category]
         mine = [f for f in found if f.category == self.category]
-        if model.probability(buckets) >= model.threshold:
+        if model.probability(buckets) >= self.threshold:
             if mine or (self.unless is not None and self.unless.search(sentence.text)):
                 return None
             return self.finding(0, len(sentence.sentence.text))
