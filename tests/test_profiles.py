@@ -75,8 +75,11 @@ def test_measured_figures_are_consistent():
 SHARED = REALWORLD_DIR.parent
 
 
+@pytest.mark.realdata
 @pytest.mark.skipif(not all((SHARED / s / "labels_b.jsonl").is_file() for s in REAL_SETS),
-                    reason="the real sets (../shared/realworld, realworld2) are not beside this checkout")
+                    reason="the labelled real emails are not here: put the public labelled sets realworld/ and "
+                           f"realworld2/ (two readers each) in {SHARED} (../shared beside the checkout), or name "
+                           "the realworld folder with TWOWAY_REALWORLD")
 def test_profiles_on_the_real_sets(app):
     result = measure(app.extensions["twoway"], SHARED)
 

@@ -403,9 +403,13 @@ def test_options_page(browser):
     page = browser.ctx.new_page()
     page.goto(f"chrome-extension://{browser.extension_id}/options/options.html")
     assert page.locator("#serverUrl").input_value() == browser.server.url
-    browser.set_settings(muted=["pressure.fake-deadline"])
+    browser.set_settings(muted=["pressure.fake-deadline"],
+                         mutedNames={"pressure.fake-deadline": "A deadline the seller set, to rush the decision."})
     page.reload()
     page.wait_for_selector("#muted li")
+    # Listed by the name the card showed, the rule id beside it.
+    assert page.locator("#muted li span").first.inner_text().startswith("A deadline the seller set")
+    assert page.locator("#muted li .rule-id").inner_text() == "pressure.fake-deadline"
     page.locator("#muted li button").click()
     page.wait_for_function("() => document.querySelectorAll('#muted li').length === 0")
     assert browser.get_settings()["muted"] == []
