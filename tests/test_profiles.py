@@ -98,3 +98,11 @@ def test_profiles_on_the_real_sets(app):
     assert {k: v["units"] for k, v in result["rules"].items()} == \
         {k: v["units"] for k, v in load_measured(BUNDLED_RULES_DIR).items()}, \
         "lint_rules/measured.json is stale: run `twoway profiles --update` after changing rules"
+
+
+def test_profiles_command_without_the_sets_says_what_to_give(tmp_path, capsys):
+    from twoway.cli import main
+
+    assert main(["profiles", "--shared", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "realworld" in err and "--shared" in err

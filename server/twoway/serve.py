@@ -404,6 +404,8 @@ def build_app(config: Mapping[str, Any] | None) -> Any:
     from . import create_app
 
     app = create_app(config)
+    # The feedback counts' schema, migrated once here, before the workers fork (they share the app).
+    _feedback(app).start()
     grammar = _grammar(app)
     if grammar.state != "off":
         wait = float(app.config.get("LANGUAGETOOL_WARMUP", 90.0))

@@ -376,7 +376,7 @@ def test_mute_and_category_settings(browser, server):
     wait_texts(page, expected_spans(server, ONE_WAY + " " + PRESSURE))
     quota_rule = next(i["rule"] for i in requests.post(server.url + "/api/v1/lint", json={"text": ONE_WAY}).json()["issues"]
                       if i["text"] == "hit my quota")
-    # "Mute this rule" from the card, by keyboard: Alt+Enter, Tab to the mute button.
+    # "Mute rule" from the card, by keyboard: Alt+Enter, Tab to the mute button.
     pos = range_center(page, "hit my quota")
     page.mouse.click(pos["x"], pos["y"])
     page.keyboard.press("Alt+Enter")
@@ -384,7 +384,7 @@ def test_mute_and_category_settings(browser, server):
     n_reps = len(next(i for i in requests.post(server.url + "/api/v1/lint", json={"text": ONE_WAY}).json()["issues"]
                       if i["text"] == "hit my quota")["replacements"])
     # Focus starts on the first wording, or on Close when there is none (Enter never ignores);
-    # the buttons in order: Close, the wordings, Ignore here, Mute this rule.
+    # the buttons in order: Close, the wordings, Keep it, Mute rule (then the reasons to keep it).
     for _ in range(n_reps + 2 - (1 if n_reps else 0)):
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
@@ -476,7 +476,7 @@ def test_ignore_here_hides_that_finding_in_this_draft(browser, server):
     page.mouse.click(pos["x"], pos["y"])
     page.keyboard.press("Alt+Enter")
     page.wait_for_function("() => document.activeElement?.localName === 'twoway-card'")
-    for _ in range(n_reps + 1 - (1 if n_reps else 0)):   # to "Ignore here" (focus starts on a wording, or on Close)
+    for _ in range(n_reps + 1 - (1 if n_reps else 0)):   # to "Keep it" (focus starts on a wording, or on Close)
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     page.wait_for_function("() => ![...CSS.highlights.values()].some(h => [...h].some(r => r.toString() === 'Just checking in'))")
