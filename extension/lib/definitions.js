@@ -30,9 +30,9 @@
        "hint": "Reads harder than it needs to."}
     ],
     "verdicts": [
-      {"key": "two-way", "label": "Two-way", "min_score": 75},
-      {"key": "mixed", "label": "Mixed", "min_score": 45},
-      {"key": "one-way", "label": "One-way", "min_score": 0}
+      {"key": "two-way", "min_score": 75},
+      {"key": "mixed", "min_score": 45},
+      {"key": "one-way", "min_score": 0}
     ],
     "stats_rows": [
       {"key": "words", "label": "Words", "digits": 0},
