@@ -69,6 +69,7 @@ def test_the_bundled_learned_rules_read_the_shipped_model(linter):
     assert rule.linear is not None and rule.linear.categories["pressure"].threshold == load_model_file(MODEL).categories["pressure"].threshold
 
 
+@pytest.mark.realdata
 @pytest.mark.skipif(not has_labelled_sets(), reason=(
     "the two-reader labelled sets are not here: put ../shared/realworld and ../shared/realworld2 "
     "(emails.jsonl, units.jsonl, labels_a.jsonl, labels_b.jsonl) beside the checkout to re-train"))
