@@ -160,7 +160,7 @@ def test_cors_allows_configured_origins_only(monkeypatch):
 
 def test_rules_health_and_openapi(client):
     rules = client.get("/api/v1/rules").get_json()["rules"]
-    assert {r["category"] for r in rules} == {"pressure", "self_focus", "style"}
+    assert {r["category"] for r in rules} == {"pressure", "self_focus", "style", "readiness"}
     health = client.get("/healthz").get_json()
     assert health == {"status": "ok", "version": health["version"], "rules": len(rules), "grammar": "off"}
     doc = client.get("/api/v1/openapi.json").get_json()

@@ -16,7 +16,7 @@ from functools import cached_property
 from . import readability
 from .alignment import add_alignment
 from .emailparse import ParsedEmail, matchable, parse_email
-from .findings import Finding
+from .findings import MODES, Finding
 from .pack import RulePack
 from .rules import MetricRule, Rule
 from .rules.classifier import classifier_features
@@ -69,6 +69,33 @@ class SentenceContext:
         return self._matchable.to_original(start, end)
 
 
+class TextContext:
+    """What text rules (readiness) see: the email as it will be sent, the subject, the lint mode."""
+
+    def __init__(self, email: ParsedEmail, subject: str, mode: str):
+        self.email, self.subject, self.mode = email, subject, mode
+        self._scanned: dict[tuple[str, ...], str] = {}
+
+    @cached_property
+    def has_thread(self) -> bool:
+        return any(b.kind == "quote" for b in self.email.blocks)
+
+    def scanned(self, skip: tuple[str, ...]) -> str:
+        """The body with the parts of kinds in `skip` blanked out (same length, same lines)."""
+        if skip not in self._scanned:
+            text = self.email.text
+            blanked = [b for b in self.email.blocks if b.kind in skip]
+            if blanked:
+                chars = list(text)
+                for b in blanked:
+                    for i in range(b.start, b.end):
+                        if chars[i] not in "\r\n":
+                            chars[i] = " "
+                text = "".join(chars)
+            self._scanned[skip] = text
+        return self._scanned[skip]
+
+
 @dataclass
 class EmailContext:
     """What email rules see: the rep's own sentences joined, and the stats."""
@@ -96,12 +123,15 @@ class Linter:
         self.pack = pack
         self.sentence_rules = sorted((r for r in pack.rules if r.LEVEL == "sentence"), key=lambda r: r.PASS)
         self.email_rules = [r for r in pack.rules if r.LEVEL == "email"]
+        self.text_rules = [r for r in pack.rules if r.LEVEL == "text"]
         self.targets = targets_of(pack.rules)
         self.prefilter = LiteralPrefilter([r.requirement for r in self.sentence_rules])
         self._cache = SentenceCache(cache_size)
         readability.warm_up()
 
-    def lint(self, body: str, subject: str = "") -> LintResult:
+    def lint(self, body: str, subject: str = "", mode: str = MODES[0]) -> LintResult:
+        """`mode` (findings.MODES) decides which readiness rules run: in "template" merge fields
+        are the point and only malformed ones are flagged."""
         email = parse_email(body)
         budget = {}
         findings = self._check_sentences(email.sentences, "body", budget)
@@ -114,9 +144,20 @@ class Linter:
             finding = rule.check_email(context)
             if finding:
                 findings.append(finding)
+        findings += self._check_text(TextContext(email, subject, mode))
         add_alignment(stats, findings, list(email.sentences))
         findings.sort(key=Finding.sort_key)
         return LintResult(findings, stats, email)
+
+    def _check_text(self, context: TextContext) -> list[Finding]:
+        """Text rules in pack order; one card per place: a later rule's finding on a span an
+        earlier one flagged in the same field is dropped."""
+        found: list[Finding] = []
+        for rule in self.text_rules:
+            for f in rule.check_text(context):
+                if not any(g.field == f.field and f.start < g.end and g.start < f.end for g in found):
+                    found.append(f)
+        return found
 
     def _check_sentences(self, sentences, field_name: str, budget: dict) -> list[Finding]:
         """Each sentence's findings, from the cache when the rep has not changed it."""

@@ -33,6 +33,45 @@ def unmark(example: str) -> tuple[str, list[tuple[int, int]]]:
     return "".join(text), spans
 
 
+SUBJECT_LINE = "Subject: "
+
+
+def text_example(example: str) -> tuple[str, str, list[tuple[str, int, int]]]:
+    """A text rule's example (an email, with a "Subject: ..." first line and a blank line when it
+    has a subject): its subject, its body and the marked spans as (field, start, end)."""
+    text, spans = unmark(example)
+    subject, offset = "", 0
+    if text.startswith(SUBJECT_LINE) and "\n\n" in text:
+        cut = text.index("\n\n")
+        subject, offset = text[len(SUBJECT_LINE):cut], cut + 2
+    marked = []
+    for a, b in spans:
+        if subject and b <= len(SUBJECT_LINE) + len(subject):
+            marked.append(("subject", a - len(SUBJECT_LINE), b - len(SUBJECT_LINE)))
+        else:
+            marked.append(("body", a - offset, b - offset))
+    return subject, text[offset:], marked
+
+
+def check_text_rule_examples(rule: Rule) -> list[str]:
+    """A text rule (readiness) in the first of its modes: flag examples flag exactly their marked
+    spans (in the subject or the body), pass examples nothing."""
+    linter = Linter(RulePack([rule]), cache_size=64)
+    mode = rule.modes[0]
+    problems = []
+    for key in ("flag", "pass"):
+        for example in rule.examples.get(key, []):
+            subject, body, expected = text_example(example)
+            if key == "pass":
+                expected = []
+            got = sorted((f.field, f.start, f.end) for f in linter.lint(body, subject, mode).findings if f.rule == rule.id)
+            if got != sorted(expected):
+                sources = {"body": body, "subject": subject}
+                shown = lambda spans: ", ".join(f"{fld}:{sources[fld][a:b]!r}" for fld, a, b in spans) or "nothing"
+                problems.append(f"{key} example {example!r}: expected {shown(sorted(expected))}, got {shown(got)}")
+    return problems
+
+
 def check_rule_examples(rule: Rule) -> list[str]:
     """Problems with one rule's examples, run with that rule alone; an empty list means it passes."""
     linter = Linter(RulePack([rule]), cache_size=64)
@@ -42,6 +81,8 @@ def check_rule_examples(rule: Rule) -> list[str]:
         problems.append(f"needs at least {MIN_EXAMPLES} 'flag' examples (has {len(flags)})")
     if len(passes) < MIN_EXAMPLES:
         problems.append(f"needs at least {MIN_EXAMPLES} 'pass' examples (has {len(passes)})")
+    if rule.LEVEL == "text":
+        return problems + check_text_rule_examples(rule)
     sentence_rule = rule.MARKED_EXAMPLES
     for example in flags:
         text, expected = unmark(example) if sentence_rule else (example, [])
@@ -110,6 +151,8 @@ def unexercised_patterns(raw_rule: dict) -> list[str]:
     """The rule's patterns (phrases; top-level alternatives of each cooccurrence concept) that no
     flag example reaches: none matches inside an example's marked span."""
     kind = raw_rule.get("type")
+    if kind == "scan":
+        return _unexercised_scan_patterns(raw_rule)
     if kind == "cooccurrence":
         items = [alt for concept in raw_rule.get("all") or [] for alt in top_level_alternatives(concept)]
     elif kind in ("pattern", "phrases"):
@@ -126,6 +169,22 @@ def unexercised_patterns(raw_rule: dict) -> list[str]:
             continue  # the pack loader reports a broken pattern
         if not any(m.end() > m.start() and any(m.start() < b and a < m.end() for a, b in spans)
                    for text, spans in examples for m in regex.finditer(text)):
+            missing.append(item)
+    return missing
+
+
+def _unexercised_scan_patterns(raw_rule: dict) -> list[str]:
+    flags = re.MULTILINE | (0 if raw_rule.get("case") == "sensitive" else re.IGNORECASE)
+    examples = [text_example(e.translate(_APOSTROPHES)) for e in (raw_rule.get("examples") or {}).get("flag") or []]
+    missing = []
+    for item in raw_rule.get("patterns") or []:
+        try:
+            regex = re.compile(item, flags)
+        except re.error:
+            continue  # the pack loader reports a broken pattern
+        if not any(m.end() > m.start() and a < m.end() and m.start() < b
+                   for subject, body, spans in examples for fld, a, b in spans
+                   for m in regex.finditer(subject if fld == "subject" else body)):
             missing.append(item)
     return missing
 

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CATEGORIES = ("pressure", "self_focus", "style", "grammar", "spelling")
+CATEGORIES = ("pressure", "self_focus", "style", "readiness", "grammar", "spelling")
 ONE_WAY_CATEGORIES = ("pressure", "self_focus")
 SEVERITIES = ("error", "warning", "suggestion")
+# How an email is linted: "send" (a draft about to go to a buyer: an unfilled merge field is an
+# error) or "template" (a template or sequence step: merge fields are the point; a malformed one
+# is an error). The first is the default.
+MODES = ("send", "template")
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 from .examples import unmark
 from .pack import RulePack
 
-CATEGORY_TITLES = {"pressure": "Pressure", "self_focus": "Self-focus", "style": "Style"}
+CATEGORY_TITLES = {"pressure": "Pressure", "self_focus": "Self-focus", "style": "Style", "readiness": "Readiness"}
 SCORED_CATEGORIES = ("pressure", "self_focus")  # the dev set labels these; style is not scored
 # Between these markers: the figures measured on the dev set (absent when the set is absent).
 MEASURED_BEGIN, MEASURED_END = "<!-- measured -->", "<!-- /measured -->"
@@ -26,6 +26,11 @@ def _flagged(example: str) -> str:
         last = b
     out.append(text[last:])
     return "".join(out)
+
+
+def _one_line(example: str) -> str:
+    """A whole-email example on one list line: its line breaks shown as ↵."""
+    return example.replace("\n", " ↵ ")
 
 
 def _measured_line(tally: dict | None, measured: bool) -> str:
@@ -46,15 +51,18 @@ def rule_page(rule, tally: dict | None = None, measured: bool = False) -> str:
              "## What it catches", "", rule.message, ""]
     if rule.description:
         lines += [rule.description, ""]
+    if rule.LEVEL == "text":  # scan rules: where they read and in which lint modes (docs/readiness.md)
+        lines += [f"Reads the {' and the '.join(rule.fields_in)}; runs in {' and '.join(rule.modes)} mode"
+                  + ("s" if len(rule.modes) > 1 else "") + " ([docs/readiness.md](../readiness.md)).", ""]
     lines += ["## Why it hurts a sales email", "", rule.why, ""]
     scored = rule.category in SCORED_CATEGORIES
     page = "\n".join(lines) + "\n" + _measured_line(tally, measured and scored)
     flags, passes = rule.examples.get("flag", []), rule.examples.get("pass", [])
     lines = []
     if flags:
-        lines += ["## Flags", ""] + [f"- {_flagged(e)}" for e in flags] + [""]
+        lines += ["## Flags", ""] + [f"- {_one_line(_flagged(e))}" for e in flags] + [""]
     if passes:
-        lines += ["## Passes", ""] + [f"- {e}" for e in passes] + [""]
+        lines += ["## Passes", ""] + [f"- {_one_line(e)}" for e in passes] + [""]
     lines += ["## What to write instead", ""]
     if rule.advice:
         lines += [rule.advice, ""]
@@ -75,7 +83,7 @@ def index_page(pack: RulePack, tallies: dict, measured: bool) -> str:
                   "labelled from labels.md): of the labelled sentences a rule flagged, the share that carry "
                   "its category.",
                   f"{MEASURED_END}", ""]
-    for category in ("pressure", "self_focus", "style"):
+    for category in ("pressure", "self_focus", "style", "readiness"):
         rules = [r for r in pack.rules if r.category == category]
         if not rules:
             continue
