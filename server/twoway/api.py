@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from . import __version__
 from .errors import ApiError
+from .findings import MODES
 from .service import Report, checker_of
 from .textutil import Utf16Map
 
@@ -58,9 +59,14 @@ def validate_lint_payload(payload, max_chars: int) -> dict:
     grammar = payload.get("grammar", True)
     if not isinstance(grammar, bool):
         raise ApiError(400, "invalid_request", "Field 'grammar' must be true or false.")
+    mode = payload.get("mode", MODES[0])
+    if mode not in MODES:
+        shown = json.dumps(mode)[:40]
+        raise ApiError(400, "invalid_request", f"Field 'mode' must be \"send\" (a draft about to go out: "
+                       f"unfilled merge fields are errors) or \"template\" (merge fields expected), not {shown}.")
     if len(text) + len(subject) > max_chars:
         raise ApiError(413, "text_too_long", f"The text is longer than this server's limit of {max_chars} characters.")
-    return {"text": text, "subject": subject, "grammar": grammar}
+    return {"text": text, "subject": subject, "grammar": grammar, "mode": mode}
 
 
 def serialize_report(report: Report) -> dict:
@@ -84,6 +90,7 @@ def serialize_report(report: Report) -> dict:
         } for f in report.findings],
         "stats": report.stats,
         "grammar": report.grammar,
+        "mode": report.mode,
         # The email's structure: what was read as greeting, body, signature, quoted thread...
         "parts": [{"kind": b.kind, "start": body.to_utf16(b.start), "end": body.to_utf16(b.end)}
                   for b in report.email.blocks],
@@ -93,7 +100,7 @@ def serialize_report(report: Report) -> dict:
 @bp.post("/api/v1/lint")
 def lint():
     req = parse_lint_request()
-    report = checker_of(current_app).check(req["text"], req["subject"], req["grammar"])
+    report = checker_of(current_app).check(req["text"], req["subject"], req["grammar"], req["mode"])
     return jsonify(serialize_report(report))
 
 

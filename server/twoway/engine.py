@@ -75,10 +75,25 @@ class TextContext:
     def __init__(self, email: ParsedEmail, subject: str, mode: str):
         self.email, self.subject, self.mode = email, subject, mode
         self._scanned: dict[tuple[str, ...], str] = {}
+        self._views: dict[tuple, tuple] = {}
 
     @cached_property
     def has_thread(self) -> bool:
         return any(b.kind == "quote" for b in self.email.blocks)
+
+    def view(self, field_name: str, skip: tuple[str, ...], as_words: bool):
+        """(text, to_original) of a field as a scan rule reads it: the body with the parts of
+        kinds in `skip` blanked out; with `as_words`, merge fields read as ordinary words of their
+        kind (as the one-way rules read them), spans mapped back whole-field."""
+        key = (field_name, skip, as_words)
+        if key not in self._views:
+            text = self.scanned(skip) if field_name == "body" else self.subject
+            if as_words:
+                readable = matchable(text)
+                self._views[key] = (readable.text, readable.to_original)
+            else:
+                self._views[key] = (text, None)
+        return self._views[key]
 
     def scanned(self, skip: tuple[str, ...]) -> str:
         """The body with the parts of kinds in `skip` blanked out (same length, same lines)."""
@@ -115,6 +130,8 @@ def targets_of(rules: list[Rule]) -> dict:
                 target["min"] = max(target.get("min", rule.min), rule.min)
             if rule.max is not None:
                 target["max"] = min(target.get("max", rule.max), rule.max)
+    if any(rule.category == "readiness" for rule in rules):
+        targets["readiness_issues"] = {"max": 0}  # ready to send: none
     return targets
 
 
@@ -144,7 +161,9 @@ class Linter:
             finding = rule.check_email(context)
             if finding:
                 findings.append(finding)
-        findings += self._check_text(TextContext(email, subject, mode))
+        readiness = self._check_text(TextContext(email, subject, mode))
+        stats["readiness_issues"] = sum(1 for f in readiness if f.category == "readiness")
+        findings += readiness
         add_alignment(stats, findings, list(email.sentences))
         findings.sort(key=Finding.sort_key)
         return LintResult(findings, stats, email)

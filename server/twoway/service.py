@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 from .emailparse import ParsedEmail
 from .engine import Linter
-from .findings import CATEGORIES, Finding
+from .findings import CATEGORIES, MODES, Finding
 from .grammar import GrammarService, merge_findings
 from .packcache import shared_pack
 
@@ -25,6 +25,7 @@ class Report:
     stats: dict
     grammar: str  # ok | off | unavailable
     email: ParsedEmail
+    mode: str = MODES[0]
 
 
 class Checker:
@@ -34,8 +35,8 @@ class Checker:
         self.linter = Linter(self.pack)
         self.grammar = GrammarService(config)
 
-    def check(self, text: str, subject: str = "", grammar: bool = True) -> Report:
-        result = self.linter.lint(text, subject)
+    def check(self, text: str, subject: str = "", grammar: bool = True, mode: str = MODES[0]) -> Report:
+        result = self.linter.lint(text, subject, mode)
         findings = list(result.findings)
         grammar_state = "off"
         if grammar:
@@ -45,7 +46,7 @@ class Checker:
             findings.sort(key=Finding.sort_key)
         stats = dict(result.stats)
         stats["categories"] = {c: sum(1 for f in findings if f.category == c) for c in CATEGORIES}
-        return Report(text, subject, findings, stats, grammar_state, result.email)
+        return Report(text, subject, findings, stats, grammar_state, result.email, mode)
 
     def close(self) -> None:
         self.grammar.close()

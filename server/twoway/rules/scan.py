@@ -13,9 +13,15 @@ the message with `{match}`), and can depend on the email as a whole:
     skip: [quote]          parts of the body not scanned (default: the quoted thread)
     when: [no-thread]      conditions on the email: no-thread = the body quotes no earlier message
     unless: [...]          patterns searched over the scanned body: one match silences the rule
+    except: [...]          patterns for places that are not findings: a match overlapping one
+                           (its `span` group, or the whole) is dropped ("1. [Acme] Send the
+                           schema" is an owner tag in a recap, not a placeholder)
     min_count: 4           flag only from the 4th match on (the 4th and later are the findings)
     differ: [text, target] the match counts only when these two named groups name different web
                            domains (link text that hides where a link goes)
+    merge_fields: words    read merge fields as ordinary words of their kind, as the one-way rules
+                           do ("{COMPANY}" is not shouting; a subject's length is with real words);
+                           default: as written
 """
 from __future__ import annotations
 
@@ -54,7 +60,7 @@ def web_domain(text: str) -> str | None:
 class ScanRule(Rule):
     TYPE: ClassVar[str] = "scan"
     FIELDS: ClassVar[frozenset[str]] = frozenset(
-        {"patterns", "in", "modes", "case", "skip", "when", "unless", "min_count", "differ"})
+        {"patterns", "in", "modes", "case", "skip", "when", "unless", "min_count", "differ", "merge_fields", "except"})
     LEVEL: ClassVar[str] = "text"
 
     regexes: tuple[re.Pattern, ...] = field(default=(), repr=False)
@@ -65,20 +71,15 @@ class ScanRule(Rule):
     unless: re.Pattern | None = field(default=None, repr=False)
     min_count: int = 1
     differ: tuple[str, str] | None = None
+    fields_as_words: bool = False
+    exceptions: tuple[re.Pattern, ...] = field(default=(), repr=False)
 
     @classmethod
     def from_mapping(cls, common: dict, fields: Fields) -> "ScanRule":
         case = fields.choice("case", ("insensitive", "sensitive"), "insensitive")
         flags = re.MULTILINE | (0 if case == "sensitive" else re.IGNORECASE)
-        regexes = []
-        for pattern in fields.str_list("patterns", required=True):
-            problem = pattern_problem(pattern, compile_alone=False)  # refuses runaway repetition
-            if problem:
-                fields.fail("patterns", problem)
-            try:
-                regexes.append(re.compile(pattern, flags))
-            except (re.error, OverflowError, RecursionError) as exc:
-                fields.fail("patterns", f"bad regular expression {pattern!r}: {exc}")
+        regexes = _compile(fields, "patterns", flags, required=True)
+        exceptions = _compile(fields, "except", flags)
         fields_in = tuple(_subset(fields, "in", SCAN_FIELDS, ["body"]))
         modes = tuple(_subset(fields, "modes", MODES, list(MODES)))
         skip = tuple(_subset(fields, "skip", SKIPPABLE, ["quote"], allow_empty=True))
@@ -95,7 +96,9 @@ class ScanRule(Rule):
                     fields.fail("differ", f"every pattern needs the named groups {differ[0]!r} and {differ[1]!r}")
         return cls(**common, regexes=tuple(regexes), fields_in=fields_in, modes=modes, skip=skip, when=when,
                    unless=fields.search_regex("unless"), min_count=int(min_count or 1),
-                   differ=tuple(differ) if differ else None)
+                   differ=tuple(differ) if differ else None,
+                   exceptions=tuple(exceptions),
+                   fields_as_words=fields.choice("merge_fields", ("written", "words"), "written") == "words")
 
     @property
     def alternatives(self) -> list[str]:
@@ -109,20 +112,23 @@ class ScanRule(Rule):
         body = email.scanned(self.skip)
         if self.unless is not None and self.unless.search(body):
             return []
-        sources = {"body": body, "subject": email.subject}
         matches = []
         for field_name in self.fields_in:
-            text = sources[field_name]
-            if not text:
+            if field_name == "subject" and not email.subject:
                 continue
+            text, to_original = email.view(field_name, self.skip, self.fields_as_words)
+            source = email.scanned(self.skip) if field_name == "body" else email.subject
+            excepted = [_span(m) for regex in self.exceptions for m in regex.finditer(text)]
             for regex in self.regexes:
                 for m in regex.finditer(text):
-                    start, end = m.span("span") if "span" in regex.groupindex and m.group("span") is not None else m.span()
-                    if end <= start:
+                    start, end = _span(m)
+                    if end <= start or any(a < end and start < b for a, b in excepted):
                         continue
                     if self.differ and not self._differs(m):
                         continue
-                    matches.append((field_name, start, end, text))
+                    if to_original is not None:
+                        start, end = to_original(start, end)
+                    matches.append((field_name, start, end, source))
         # One finding per place, in reading order (two patterns may find the same placeholder).
         matches = sorted(set(matches), key=lambda x: (x[0] != "subject", x[1], -x[2]))
         kept, last = [], {}
@@ -149,6 +155,24 @@ class ScanRule(Rule):
         described = super().describe()
         described.update({"fields": list(self.fields_in), "modes": list(self.modes)})
         return described
+
+
+def _span(m: re.Match) -> tuple[int, int]:
+    """A match's span: its group named `span` when it has one that took part."""
+    return m.span("span") if "span" in m.re.groupindex and m.group("span") is not None else m.span()
+
+
+def _compile(fields: Fields, name: str, flags: int, required: bool = False) -> list[re.Pattern]:
+    out = []
+    for pattern in fields.str_list(name, required=required):
+        problem = pattern_problem(pattern, compile_alone=False)  # refuses runaway repetition
+        if problem:
+            fields.fail(name, problem)
+        try:
+            out.append(re.compile(pattern, flags))
+        except (re.error, OverflowError, RecursionError) as exc:
+            fields.fail(name, f"bad regular expression {pattern!r}: {exc}")
+    return out
 
 
 def _with_message(finding: Finding, message: str) -> Finding:

@@ -26,6 +26,8 @@
   var textEl = document.getElementById("text");
   var subjectEl = document.getElementById("subject");
   var grammarEl = document.getElementById("grammar");
+  var templateModeEl = document.getElementById("mode-template");
+  var sendModeEl = document.getElementById("mode-send");
   var tokenField = document.getElementById("token-field");
   var tokenEl = document.getElementById("token");
   var copyBtn = document.getElementById("copy");
@@ -136,7 +138,8 @@
       headers: headers,
       credentials: "same-origin",
       cache: "no-store",
-      body: JSON.stringify({ text: text, subject: subject, grammar: !!(grammarEl && grammarEl.checked) }),
+      body: JSON.stringify({ text: text, subject: subject, grammar: !!(grammarEl && grammarEl.checked),
+                             mode: templateModeEl && templateModeEl.checked ? "template" : "send" }),
       signal: controller ? controller.signal : undefined,
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
@@ -458,6 +461,7 @@
   textEl.addEventListener("input", schedule);
   subjectEl.addEventListener("input", schedule);
   if (grammarEl) grammarEl.addEventListener("change", lintNow);
+  [templateModeEl, sendModeEl].forEach(function (el) { if (el) el.addEventListener("change", lintNow); });
   textEl.addEventListener("keydown", function (ev) {
     if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); lintNow(); }
   });
