@@ -5,7 +5,7 @@
  * by the server's paste-in lint page. It attaches one global:
  *
  *   globalThis.TwoWayRender = {
- *     CATEGORIES: { pressure|self_focus|grammar|spelling|style: {label, short, hint} },
+ *     CATEGORIES: { pressure|self_focus|grammar|spelling|style|readiness: {label, short, hint} },
  *     TARGETS:    { words:[50,125], reading_grade:[3,5], questions:[1,3], you_ratio:[1,null] }
  *                 only for an answer without stats.targets: the numbers are judged against the
  *                 answer's own targets ({min,max} or [min,max]; the server derives them from its pack),
@@ -14,7 +14,8 @@
  *         "Ignore here" / "Mute this rule" / close buttons when the matching handler is given.
  *     buildStatsPanel(stats, {issues?}) -> HTMLElement
  *         .tw-stats: alignment score, verdict, then words, sentences, questions, reading grade
- *         and you/I (reader vs seller pronouns when the server counts them, else you_ratio), each
+ *         and you/I (reader vs seller pronouns when the server counts them, else you_ratio), and the
+ *         readiness findings ("Not ready to send", target 0), each
  *         against its target (you/I is judged on you_ratio); email-level findings (start == end == 0) when
  *         `issues` is given.
  *     highlightName(category) -> "twoway-<category>"   (the CSS.highlights key; styled in twoway.css)
@@ -42,6 +43,11 @@
     grammar: { label: "Grammar", short: "grammar", hint: "A grammar slip." },
     spelling: { label: "Spelling", short: "spelling", hint: "A possible misspelling." },
     style: { label: "Style", short: "style", hint: "Reads harder than it needs to." },
+    readiness: {
+      label: "Ready to send",
+      short: "readiness",
+      hint: "What a buyer would see before reading a word: a placeholder, a fake Re:, bulk-mail signs.",
+    },
   };
 
   // [min, max] (null = unbounded). Only for an answer that carries no stats.targets (an older server).
@@ -199,6 +205,7 @@
       ["questions", "Questions", fmt(stats.questions)],
       ["reading_grade", "Reading grade", fmt(stats.reading_grade, 1)],
       ["you_ratio", "You / I", youI],
+      ["readiness_issues", "Not ready to send", fmt(stats.readiness_issues)],
     ];
     var table = el("table", "tw-stats-table");
     var body = el("tbody");

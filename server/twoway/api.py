@@ -64,9 +64,12 @@ def validate_lint_payload(payload, max_chars: int) -> dict:
         shown = json.dumps(mode)[:40]
         raise ApiError(400, "invalid_request", f"Field 'mode' must be \"send\" (a draft about to go out: "
                        f"unfilled merge fields are errors) or \"template\" (merge fields expected), not {shown}.")
+    thread = payload.get("thread", False)
+    if not isinstance(thread, bool):
+        raise ApiError(400, "invalid_request", "Field 'thread' must be true or false.")
     if len(text) + len(subject) > max_chars:
         raise ApiError(413, "text_too_long", f"The text is longer than this server's limit of {max_chars} characters.")
-    return {"text": text, "subject": subject, "grammar": grammar, "mode": mode}
+    return {"text": text, "subject": subject, "grammar": grammar, "mode": mode, "thread": thread}
 
 
 def serialize_report(report: Report) -> dict:
@@ -100,7 +103,7 @@ def serialize_report(report: Report) -> dict:
 @bp.post("/api/v1/lint")
 def lint():
     req = parse_lint_request()
-    report = checker_of(current_app).check(req["text"], req["subject"], req["grammar"], req["mode"])
+    report = checker_of(current_app).check(req["text"], req["subject"], req["grammar"], req["mode"], req["thread"])
     return jsonify(serialize_report(report))
 
 

@@ -72,14 +72,16 @@ class SentenceContext:
 class TextContext:
     """What text rules (readiness) see: the email as it will be sent, the subject, the lint mode."""
 
-    def __init__(self, email: ParsedEmail, subject: str, mode: str):
-        self.email, self.subject, self.mode = email, subject, mode
+    def __init__(self, email: ParsedEmail, subject: str, mode: str, thread: bool = False):
+        self.email, self.subject, self.mode, self.thread = email, subject, mode, thread
         self._scanned: dict[tuple[str, ...], str] = {}
         self._views: dict[tuple, tuple] = {}
 
     @cached_property
     def has_thread(self) -> bool:
-        return any(b.kind == "quote" for b in self.email.blocks)
+        """The email replies to or forwards a real message: it quotes one, or the client says so
+        (a webmail reply whose quoted thread is hidden, or not sent to the linter)."""
+        return self.thread or any(b.kind == "quote" for b in self.email.blocks)
 
     def view(self, field_name: str, skip: tuple[str, ...], as_words: bool):
         """(text, to_original) of a field as a scan rule reads it: the body with the parts of
@@ -146,9 +148,10 @@ class Linter:
         self._cache = SentenceCache(cache_size)
         readability.warm_up()
 
-    def lint(self, body: str, subject: str = "", mode: str = MODES[0]) -> LintResult:
+    def lint(self, body: str, subject: str = "", mode: str = MODES[0], thread: bool = False) -> LintResult:
         """`mode` (findings.MODES) decides which readiness rules run: in "template" merge fields
-        are the point and only malformed ones are flagged."""
+        are the point and only malformed ones are flagged. `thread`: the client knows the email
+        replies to a real message, though its quoted thread is not in `body`."""
         email = parse_email(body)
         budget = {}
         findings = self._check_sentences(email.sentences, "body", budget)
@@ -161,7 +164,7 @@ class Linter:
             finding = rule.check_email(context)
             if finding:
                 findings.append(finding)
-        readiness = self._check_text(TextContext(email, subject, mode))
+        readiness = self._check_text(TextContext(email, subject, mode, thread))
         stats["readiness_issues"] = sum(1 for f in readiness if f.category == "readiness")
         findings += readiness
         add_alignment(stats, findings, list(email.sentences))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from . import __version__
+from .findings import CATEGORIES, MODES
 
 _ERROR = {
     "type": "object", "required": ["error"],
@@ -14,7 +15,7 @@ _ISSUE = {
                  "text", "field"],
     "properties": {
         "rule": {"type": "string"},
-        "category": {"type": "string", "enum": ["pressure", "self_focus", "style", "grammar", "spelling"]},
+        "category": {"type": "string", "enum": list(CATEGORIES)},
         "severity": {"type": "string", "enum": ["error", "warning", "suggestion"]},
         "message": {"type": "string"},
         "why": {"type": "string"},
@@ -70,7 +71,14 @@ def openapi_document() -> dict:
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["text"],
                     "properties": {"text": {"type": "string"}, "subject": {"type": "string", "nullable": False},
-                                   "grammar": {"type": "boolean", "default": True}}}}}},
+                                   "grammar": {"type": "boolean", "default": True},
+                                   "mode": {"type": "string", "enum": list(MODES), "default": MODES[0],
+                                            "description": "send: a draft about to go out (an unfilled merge "
+                                                           "field is an error); template: merge fields expected, "
+                                                           "malformed ones flagged (docs/readiness.md)"},
+                                   "thread": {"type": "boolean", "default": False,
+                                              "description": "the email replies to or forwards a real message whose "
+                                                             "quoted text is not in 'text' (no fake-reply finding)"}}}}}},
                 "responses": {"200": _json({"$ref": "#/components/schemas/LintResult"}, "Findings and numbers"),
                               **_errors(400, 401, 413, 415, 421)},
             }},
@@ -82,7 +90,8 @@ def openapi_document() -> dict:
                 "type": "object", "required": ["status", "version", "rules", "grammar"],
                 "properties": {"status": {"type": "string"}, "version": {"type": "string"},
                                "rules": {"type": "integer"},
-                               "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]}}}, "Health")}}},
+                               "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]},
+                "mode": {"type": "string", "enum": list(MODES)}}}, "Health")}}},
             "/api/v1/openapi.json": {"get": {"summary": "This document",
                                               "responses": {"200": {"description": "OpenAPI document"}}}},
         },
@@ -91,6 +100,7 @@ def openapi_document() -> dict:
             "LintResult": {"type": "object", "required": ["issues", "stats", "grammar"], "properties": {
                 "issues": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}},
                 "stats": {"$ref": "#/components/schemas/Stats"},
-                "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]}}},
+                "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]},
+                "mode": {"type": "string", "enum": list(MODES)}}},
         }},
     }

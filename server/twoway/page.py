@@ -134,7 +134,7 @@ def lint_view():
     """The script's lint: the API's answer (request and errors as POST /api/v1/lint; under
     /api/, so the API token applies) with the page's view model of it under "view"."""
     req = parse_lint_request()
-    report = checker_of(current_app).check(req["text"], req["subject"], req["grammar"], req["mode"])
+    report = checker_of(current_app).check(req["text"], req["subject"], req["grammar"], req["mode"], req["thread"])
     return dict(serialize_report(report), view=build_view(report))
 
 

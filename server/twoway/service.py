@@ -35,8 +35,9 @@ class Checker:
         self.linter = Linter(self.pack)
         self.grammar = GrammarService(config)
 
-    def check(self, text: str, subject: str = "", grammar: bool = True, mode: str = MODES[0]) -> Report:
-        result = self.linter.lint(text, subject, mode)
+    def check(self, text: str, subject: str = "", grammar: bool = True, mode: str = MODES[0],
+              thread: bool = False) -> Report:
+        result = self.linter.lint(text, subject, mode, thread)
         findings = list(result.findings)
         grammar_state = "off"
         if grammar:
