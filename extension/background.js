@@ -29,6 +29,8 @@ function settingsPromise() {
 async function lint(msg) {
   const settings = await settingsPromise();
   const body = { text: String(msg.text || ""), subject: String(msg.subject || "") };
+  if (msg.mode === "template") body.mode = "template";   // readiness (docs/readiness.md); send is the default
+  if (msg.thread === true) body.thread = true;
   body.grammar = Boolean(settings.categories.grammar || settings.categories.spelling) && msg.grammar !== false;
   const headers = { "Content-Type": "application/json" };
   if (settings.token) headers.Authorization = "Bearer " + settings.token;

@@ -143,7 +143,9 @@
       if (self.pending) { self.pending = false; self.schedule(DEBOUNCE_MS); }
     };
     try {
-      ext.runtime.sendMessage({ type: "lint", text: bodyText, subject: subjectText }, function (resp) {
+      var message = { type: "lint", text: bodyText, subject: subjectText };
+      if (root.TwoWayReadiness) Object.assign(message, root.TwoWayReadiness.request(this.body.el));  // mode, thread
+      ext.runtime.sendMessage(message, function (resp) {
         var err = ext.runtime.lastError;
         done(err ? { ok: false, status: 0, code: "extension", message: "Two-Way could not reach its service worker." } : resp);
       });

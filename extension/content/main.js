@@ -148,5 +148,17 @@
     });
   } catch (err) { /* orphaned */ }
 
+  // The compose boxes, for the send guard (sendguard.js): the one whose body holds or is `el`.
+  root.TwoWayComposes = {
+    find: function (el) {
+      for (var i = 0; i < composes.length; i++) {
+        var c = composes[i];
+        if (c.owns(el) || (el && el.nodeType === 1 && (el.contains(c.body.el) || c.body.el.contains(el)))) return c;
+      }
+      return null;
+    },
+    all: function () { return composes.slice(); },
+  };
+
   root.TwoWayCard.cssText().then(function (css) { cssText = css; loadSettings(scan); });
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -2,7 +2,7 @@
  * The one definition of the messages between Two-Way's content scripts / options page and its
  * background (service worker in Chrome, event page in Firefox). Loaded by both sides.
  *
- *   TwoWayMessages.LINT            {type: "lint", text, subject}
+ *   TwoWayMessages.LINT            {type: "lint", text, subject, grammar?, mode?: "send"|"template", thread?: bool}
  *        -> {ok: true, data}  (data: the server's lint answer)
  *         | Failure
  *   TwoWayMessages.CSS             {type: "css"}             -> {ok: true, css}  (twoway.css, for closed shadow roots)

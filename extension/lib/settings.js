@@ -10,7 +10,8 @@
  *         "localhost:8765" -> "http://localhost:8765" (loopback gets http, other hosts https);
  *         a trailing "/api", "/api/v1", "/api/v1/lint" and slashes stripped; query and hash dropped.
  *   }
- * Kept in chrome.storage.local: serverUrl, token, categories{name: bool}, sites[origin], muted[rule].
+ * Kept in chrome.storage.local: serverUrl, token, categories{name: bool}, sites[origin], muted[rule],
+ * sendGuard (bool), and the guard's own counts sendGuardCounts{held, sentAnyway} (never sent anywhere).
  */
 (function (root) {
   "use strict";
@@ -19,9 +20,10 @@
   var DEFAULTS = {
     serverUrl: "http://127.0.0.1:8765",
     token: "",
-    categories: { pressure: true, self_focus: true, grammar: true, spelling: true, style: true },
+    categories: { pressure: true, self_focus: true, grammar: true, spelling: true, style: true, readiness: true },
     sites: [],
     muted: [],
+    sendGuard: true,   // hold Send while a placeholder is unfilled (content/sendguard.js)
   };
 
   // The webmail pages are listed once, in the manifest's content_scripts (content/hosts.js reads
@@ -72,6 +74,7 @@
     }
     if (Array.isArray(stored.sites)) s.sites = stored.sites.filter(function (x) { return typeof x === "string"; });
     if (Array.isArray(stored.muted)) s.muted = stored.muted.filter(function (x) { return typeof x === "string"; });
+    if (typeof stored.sendGuard === "boolean") s.sendGuard = stored.sendGuard;
     return s;
   }
 
