@@ -70,10 +70,23 @@
     for (var node = el, depth = 0; node && depth < 30; node = node.parentElement, depth++) {
       var inside = all.filter(function (c) { return node.contains(c.body.el); });
       if (inside.length === 1) return inside[0];
-      if (inside.length > 1) return null;
+      if (inside.length > 1) {
+        // Several text boxes in one form (a site's recipient fields are text boxes too): the one the
+        // rep wrote in last, else its only rich editor.
+        if (lastWritten && inside.indexOf(lastWritten) >= 0) return lastWritten;
+        var rich = inside.filter(function (c) { return c.body.el.isContentEditable; });
+        return rich.length === 1 ? rich[0] : null;
+      }
     }
     return null;
   }
+
+  var lastWritten = null;
+  window.addEventListener("input", function (ev) {
+    var registry = root.TwoWayComposes;
+    var c = registry && ev.target && ev.target.nodeType === 1 ? registry.find(ev.target) : null;
+    if (c) lastWritten = c;
+  }, true);
 
   function isSendKey(ev) {
     return ev.key === "Enter" && (ev.ctrlKey || ev.metaKey) && !ev.altKey && !ev.shiftKey;

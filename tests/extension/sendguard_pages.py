@@ -90,8 +90,9 @@ def gmail_page() -> str:
 def outlook_page(subject: str = "Angebot", body_html: str | None = None) -> str:
     editor = owa_fragment()
     if body_html is not None:  # the sample's body content, replaced; its attribution header stays
-        start = editor.index('<div class="elementToProof"')
-        end = editor.index('<div id="Signature"') if '<div id="Signature"' in editor else editor.index('<div id="appendonsend"')
+        markup = editor.index("-->") + 3        # after the attribution header, which quotes markup too
+        start = editor.index('<div class="elementToProof"', markup)
+        end = editor.index('<div id="Signature"', markup)
         editor = editor[:start] + body_html + editor[end:]
     form = OUTLOOK_FORM.replace("{subject}", subject).replace("{editor}", editor)
     return page_html(form + OUTLOOK_WIRING, "Outlook", head=_STYLE)

@@ -36,6 +36,7 @@ def focused_action(page) -> str | None:
 def click_send(page, selector: str):
     """A real mouse click on Send (down, up, click at its middle). Not locator.click(): the dialog that
     opens on mousedown covers the button, which Playwright reads as a click that missed and retries."""
+    page.locator(selector).scroll_into_view_if_needed()
     box = page.locator(selector).bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
