@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "server"))
 
 from twoway import create_app  # noqa: E402
 from twoway import languagetool_server as lts  # noqa: E402
-from twoway.grammar import _make_client  # noqa: E402
+from twoway.languagetool_client import make_client  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "40"))
 WARMUP = 10
@@ -78,7 +78,7 @@ def main() -> int:
             time.sleep(0.05)
         assert service.state == "ok", service.state
         client = app.test_client()
-        lt_alone = _make_client(server.url + "/", timeout=(2.0, 30.0))
+        lt_alone = make_client(server.url + "/", timeout=(2.0, 30.0))
 
         def lint(text):
             t0 = time.perf_counter()

@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT / "tests" / "serving"))
 
 from harness import ServeProcess, private_kb, rss_kb  # noqa: E402  (the serving tests' process helpers)
 from twoway import languagetool_server as lts  # noqa: E402
-from twoway.grammar import _make_client  # noqa: E402
+from twoway.languagetool_client import make_client  # noqa: E402
 
 REALWORLD = ROOT.parent / "shared" / "realworld" / "emails.jsonl"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
@@ -139,7 +139,7 @@ def grammar_rows(texts: list[str], runs: int = 40) -> list[tuple]:
         server = ServeProcess(workers=2, env={"TWOWAY_LANGUAGETOOL": lt.url, "TWOWAY_LANGUAGETOOL_TIMEOUT": "10"})
         try:
             conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-            alone_client = _make_client(lt.url + "/", timeout=(2.0, 30.0))
+            alone_client = make_client(lt.url + "/", timeout=(2.0, 30.0))
 
             def post(text):
                 t0 = time.perf_counter()

@@ -13,6 +13,9 @@ import pytest
 
 from twoway import create_app
 
+# The run-wide guard against processes a test left running; a hook, found by its name here.
+from process_guard import pytest_sessionfinish  # noqa: F401
+
 CHROMIUM = os.environ.get("TWOWAY_CHROMIUM", "/usr/bin/chromium")
 
 
@@ -63,3 +66,4 @@ def playwright_instance():
 @pytest.fixture(scope="session")
 def chromium_executable(playwright_instance) -> str:
     return CHROMIUM
+

@@ -14,9 +14,12 @@ from pathlib import Path
 import pytest
 
 from twoway.evaluate import email_auc, read_jsonl, sentence_scores
+from twoway.textutil import normalize_apostrophes
 
 DATA = Path(__file__).parent / "data"
 TRAINING = Path(__file__).parents[1] / "lint_rules" / "training"
+# Never trained on nor tuned to, sentence by sentence: the pack's estimate on unseen phrasing.
+HELD_OUT = (DATA / "blind_sentences.jsonl", DATA / "final_sentences.jsonl")
 
 FLOORS = {
     # file: (pressure precision, pressure recall, self_focus precision, self_focus recall, hard-negative flag rate)
@@ -50,3 +53,21 @@ def test_dataset_is_large_enough_with_hard_negatives():
 @pytest.mark.parametrize("name", ["emails.jsonl", "round4_emails.jsonl"])
 def test_alignment_score_ranks_two_way_emails_above_one_way(linter, name):
     assert email_auc(linter, read_jsonl(DATA / name)) >= 0.95
+
+
+def _same_sentence_key(text: str) -> str:
+    """Two records hold the same sentence when they differ only in case, spacing or apostrophes."""
+    return " ".join(normalize_apostrophes(text).casefold().split())
+
+
+def test_held_out_sets_share_no_sentence_with_the_training_files():
+    """The held-out sets estimate phrasing the pack has not seen only if the pack never trained on it."""
+    held_out = {}
+    for path in HELD_OUT:
+        for record in read_jsonl(path):
+            held_out.setdefault(_same_sentence_key(record["text"]), f"{path.name}: {record['text']!r}")
+    shared = [f"{training.name} and {held_out[key]}"
+              for training in sorted(TRAINING.glob("*.jsonl"))
+              for key in map(_same_sentence_key, (r["text"] for r in read_jsonl(training)))
+              if key in held_out]
+    assert not shared, "held-out sentences also in training:\n" + "\n".join(shared)

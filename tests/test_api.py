@@ -195,3 +195,18 @@ def test_email_text_never_reaches_the_logs(client, caplog, monkeypatch):
     assert r.status_code == 500 and secret not in r.get_data(as_text=True)
     assert "Traceback" not in r.get_data(as_text=True)
     assert "Zanzibar" not in caplog.text
+
+
+def test_the_answer_carries_the_numbers_as_shown(client):
+    """The panel is formatted once, by the server, from the answer's stats and their targets."""
+    body = lint(client, text=ONE_WAY, subject="Quick question").get_json()
+    stats, panel = body["stats"], body["panel"]
+    assert panel["score"] == str(stats["alignment_score"]) and panel["verdict"] == stats["verdict"]
+    rows = {row["key"]: row for row in panel["rows"]}
+    assert list(rows) == ["words", "sentences", "questions", "reading_grade", "you_ratio", "readiness_issues"]
+    assert rows["readiness_issues"]["value"] == "0" and rows["readiness_issues"]["state"] == "ok"
+    assert rows["words"]["value"] == str(stats["words"])
+    assert rows["you_ratio"]["value"] == f"{stats['reader_pronouns']} / {stats['seller_pronouns']}"
+    low, high = stats["targets"]["words"].get("min"), stats["targets"]["words"].get("max")
+    expected = "low" if stats["words"] < low else "high" if stats["words"] > high else "ok"
+    assert rows["words"]["state"] == expected and rows["words"]["target"] == f"target {low}\u2013{high}"

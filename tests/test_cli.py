@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from owned import kill_group, start
+
 from twoway.cli import main
 
 ONE_WAY = "Hi Sam,\n\nJust checking in. My VP wants this closed, so sign by Friday.\n"
@@ -94,8 +96,8 @@ def test_serve_answers_over_real_http(tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = dict(os.environ, TWOWAY_LANGUAGETOOL="off")
-    server = subprocess.Popen([sys.executable, "-m", "twoway.cli", "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = start([sys.executable, "-m", "twoway.cli", "serve", "--port", str(port)], env=env,
+                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.time() + 30
         while True:
@@ -113,5 +115,8 @@ def test_serve_answers_over_real_http(tmp_path):
         assert "pressure.fake-deadline" in [i["rule"] for i in answer["issues"]]
     finally:
         server.terminate()
-        output = server.communicate(timeout=10)[0]
+        try:
+            output = server.communicate(timeout=20)[0]
+        finally:
+            kill_group(server.pid)  # the workers too, whatever the master did
     assert "sign by Friday" not in output and "checking in" not in output  # no email text in the log

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from twoway.engine import Linter
-from twoway.textutil import SentenceCache
+from twoway.caches import SentenceCache
 
 EMAIL = ("Hi Sam,\n\nJust checking in. This price expires Friday, so sign today. "
          "How is the rollout going for your team?\n\nBest,\nAlex")
@@ -62,10 +62,11 @@ def test_learned_flag_is_worded_like_its_family(linter):
 
 def test_learned_flag_without_a_clear_family_stays_general(linter, monkeypatch):
     import twoway.rules.classifier as classifier
+    from twoway.word_features import sentence_features
 
     sentence = "Honestly, the spots tend to vanish once the newsletter goes out tomorrow."
     rule = linter.pack.by_id("pressure.learned")
-    features = classifier.sentence_features(sentence)
+    features = sentence_features(sentence)
     assert rule.family_of(features) == "scarcity"
     monkeypatch.setattr(classifier, "FAMILY_MARGIN", 1e9)  # no family can lead by that much
     assert rule.family_of(features) is None

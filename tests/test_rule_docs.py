@@ -7,7 +7,7 @@ import pytest
 
 from twoway.api import serialize_report
 from twoway.evaluate import REALWORLD_DIR, is_realworld_dir, realworld_scores
-from twoway.ruledocs import rule_page, without_measured, write_rule_docs
+from twoway.ruledocs import MEASURED_BEGIN, MEASURED_END, MEASURED_ON, rule_page, without_measured, write_rule_docs
 
 DOCS = Path(__file__).parents[1] / "docs" / "rules"
 
@@ -48,3 +48,13 @@ def test_cli_writes_a_page_per_rule_and_an_index(app, tmp_path, capsys):
     pages = {p.name for p in (tmp_path / "rules").glob("*.md")}
     assert "index.md" in pages and {f"{r.id}.md" for r in app.extensions["twoway"].pack.rules} <= pages
     assert "pages to" in capsys.readouterr().out
+
+
+def test_every_measured_figure_in_the_checked_in_docs_says_which_data_it_comes_from():
+    """The figures come from a labelled set that is not shipped: each block says so, so a reader
+    without the set knows why a regenerated page lacks them."""
+    blocks = [page.read_text().split(MEASURED_BEGIN)[1:] for page in DOCS.glob("*.md")]
+    blocks = [b.split(MEASURED_END)[0] for pages in blocks for b in pages]
+    assert blocks, "docs/rules/ carries no measured figures"
+    for block in blocks:
+        assert MEASURED_ON in block and "not shipped" in block, block

@@ -1,7 +1,8 @@
-"""The project installs like a package: a wheel built from the sources, installed into a fresh
-venv, lints a file and serves the API, the page and the extension's renderer from a working
-directory outside the repository (the bundled pack and the LanguageTool launcher are package
-data found through importlib.resources, twoway/resources.py).
+"""The project installs like a package: a wheel built from the sources, installed with its audit
+extra into a fresh venv, holds every module and data file of the checkout, lints a file, serves the
+API, the page and the extension's renderer, and audits a mailbox, from a working directory outside
+the repository (the bundled pack and the LanguageTool launcher are package data found through
+importlib.resources, twoway/resources.py).
 
 The fresh venv takes the third-party dependencies from the environment running the tests (a
 .pth line to its site-packages, like --system-site-packages for a venv's venv), so nothing is
@@ -18,9 +19,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
+
+from owned import kill_group, start
 
 REPO = Path(__file__).resolve().parents[1]
 # What a wheel is built from; the rest of a checkout (venv, caches, tests) stays behind.
@@ -52,13 +56,33 @@ def installed(tmp_path_factory) -> dict:
     site = Path(run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])").stdout.strip())
     # The dependencies: every site-packages folder this interpreter imports from.
     (site / "twoway-test-deps.pth").write_text("".join(p + "\n" for p in sys.path if p.endswith("site-packages")))
-    added = run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--quiet", wheel)
+    # With the audit extra, resolved against those dependencies only (--no-index: nothing downloaded).
+    added = run(sys.executable, "-m", "pip", "--python", python, "install", "--no-index", "--quiet",
+                f"twoway[audit] @ {wheel.as_uri()}")
     assert added.returncode == 0, added.stderr
 
     elsewhere = root / "elsewhere"
     elsewhere.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TWOWAY_", "PYTHON"))}
-    return {"bin": venv / "bin", "site": site, "cwd": elsewhere, "env": env}
+    return {"bin": venv / "bin", "site": site, "cwd": elsewhere, "env": env, "wheel": wheel}
+
+
+# Where each folder of the checkout lands in the package (pyproject.toml's package-dir).
+SHIPPED = {"server/twoway": "twoway", "lint_rules": "twoway/lint_rules", "languagetool": "twoway/languagetool",
+           "extension/lib": "twoway/extension_lib"}
+
+
+def test_the_wheel_holds_every_module_and_data_file(installed):
+    """Every subpackage (found, not listed) and every data file: a file missing from the wheel is a
+    feature that works from a checkout and fails once installed (twoway.audit once did)."""
+    with zipfile.ZipFile(installed["wheel"]) as wheel:
+        shipped = {name for name in wheel.namelist() if not name.startswith("twoway-")}
+    expected = {f"{target}/{path.relative_to(REPO / folder).as_posix()}"
+                for folder, target in SHIPPED.items()
+                for path in (REPO / folder).rglob("*")
+                if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"}
+    assert expected - shipped == set(), "in the checkout but not in the wheel"
+    assert {"twoway/audit/__init__.py", "twoway/rules/__init__.py", "twoway/lint_rules/pressure.yaml"} <= shipped
 
 
 def test_the_wheel_carries_the_pack_and_the_launcher(installed):
@@ -99,8 +123,8 @@ def test_twoway_serve_from_the_wheel(installed):
         port = s.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
     env = dict(installed["env"], TWOWAY_LANGUAGETOOL="off")
-    server = subprocess.Popen([str(installed["bin"] / "twoway"), "serve", "--port", str(port)], cwd=installed["cwd"],
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = start([str(installed["bin"] / "twoway"), "serve", "--port", str(port)], cwd=installed["cwd"],
+                   env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -122,4 +146,38 @@ def test_twoway_serve_from_the_wheel(installed):
         assert "TwoWayRender" in renderer
     finally:
         server.terminate()
-        server.communicate(timeout=20)
+        try:
+            server.communicate(timeout=20)
+        finally:
+            kill_group(server.pid)  # the workers too, whatever the master did
+
+
+def test_twoway_audit_from_the_wheel(installed):
+    """`pip install 'twoway[audit]'` then `twoway audit` on a small mailbox: report and table."""
+    import csv
+    import email.message
+    import mailbox
+
+    box = mailbox.mbox(installed["cwd"] / "mail.mbox")
+    for minute, (subject, body) in enumerate([
+            ("Pricing", ONE_WAY),
+            ("Notes", "Hi Sam,\n\nThanks for the call. Here are the notes you asked for; what would help your team "
+                      "most next?\n\nKyle\n"),
+            ("Last try", "Hi Sam,\n\nShould I close your file? This is my last attempt.\n\nKyle\n")]):
+        message = email.message.EmailMessage()
+        message["From"], message["To"], message["Subject"] = "kyle@seller.example", "sam@buyer.example", subject
+        message["Date"] = f"Tue, 3 Mar 2026 10:0{minute}:00 +0000"
+        message.set_content(body)
+        box.add(message)
+    box.flush()
+    result = run(installed["bin"] / "twoway", "audit", "mail.mbox", "--out", "report", "--workers", "1",
+                 "--no-progress", cwd=installed["cwd"], env=installed["env"])
+    assert result.returncode == 0, result.stderr
+    assert "3 emails read, 3 audited" in result.stdout
+    report = installed["cwd"] / "report"
+    assert "<html" in (report / "report.html").read_text(encoding="utf-8").lower()
+    with (report / "results.csv").open(newline="", encoding="utf-8") as table:
+        rows = {row["ref"]: row for row in csv.DictReader(table)}
+    assert rows["message 1"]["verdict"] == "one-way" and "pressure.fake-deadline" in rows["message 1"]["rules"]
+    assert rows["message 2"]["verdict"] == "two-way" and rows["message 2"]["rules"] == ""
+    assert "pressure.break-up" in rows["message 3"]["rules"]

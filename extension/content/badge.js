@@ -1,7 +1,7 @@
 /*
  * The badge at a compose box: alignment score + number of findings; click for the numbers panel.
  *
- *   new TwoWayBadge(editorEl) -> .update({state, score, count, message, stats, issues})
+ *   new TwoWayBadge(editorEl) -> .update({state, score, count, message, panel, issues})
  *                                .position() ; .destroy()
  * state: "idle" | "busy" | "ok" | "error" | "off". The host element carries data-state, data-score,
  * data-count and title (for tests and screen readers); the panel is TwoWayRender.buildStatsPanel
@@ -87,7 +87,7 @@
       p.textContent = info.message || "The Two-Way server is unreachable.";
       this.panel.appendChild(p);
     } else {
-      this.panel.appendChild(root.TwoWayRender.buildStatsPanel(info.stats || {}, { issues: info.issues || [] }));
+      this.panel.appendChild(root.TwoWayRender.buildStatsPanel(info.panel || {}, { issues: info.issues || [] }));
     }
     this.panel.appendChild(this.optionsButton());
   };

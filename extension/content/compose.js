@@ -216,7 +216,7 @@
     });
     var emailLevel = issues.filter(function (i) { return i.start === i.end; }).length;
     var stats = data.stats || {};
-    this.badge.update({ state: "ok", score: stats.alignment_score, count: drawn + emailLevel, stats: stats, issues: issues });
+    this.badge.update({ state: "ok", score: stats.alignment_score, count: drawn + emailLevel, panel: data.panel, issues: issues });
     this.badge.host.dataset.answers = String(this.answers);
     this.badge.host.dataset.grammar = String(data.grammar || "");
     try {

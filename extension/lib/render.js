@@ -2,22 +2,17 @@
  * Two-Way shared renderer (classic script, no modules, no build step).
  *
  * Loaded as a content script by the browser extension AND as <script src="/ext/lib/render.js">
- * by the server's paste-in lint page. It attaches one global:
+ * by the server's paste-in lint page, after lib/definitions.js. It attaches one global:
  *
  *   globalThis.TwoWayRender = {
- *     CATEGORIES: { pressure|self_focus|grammar|spelling|style|readiness: {label, short, hint} },
- *     TARGETS:    { words:[50,125], reading_grade:[3,5], questions:[1,3], you_ratio:[1,null] }
- *                 only for an answer without stats.targets: the numbers are judged against the
- *                 answer's own targets ({min,max} or [min,max]; the server derives them from its pack),
+ *     CATEGORIES: { <category key>: {label, short, hint} }   from TwoWayDefinitions.categories
  *     buildCard(issue, {onApply(replacement), onIgnore(), onMute(), onClose()}) -> HTMLElement
  *         .tw-card: category label, message, why, advice, replacements as buttons, and
  *         "Ignore here" / "Mute this rule" / close buttons when the matching handler is given.
- *     buildStatsPanel(stats, {issues?}) -> HTMLElement
- *         .tw-stats: alignment score, verdict, then words, sentences, questions, reading grade
- *         and you/I (reader vs seller pronouns when the server counts them, else you_ratio), and the
- *         readiness findings ("Not ready to send", target 0), each
- *         against its target (you/I is judged on you_ratio); email-level findings (start == end == 0) when
- *         `issues` is given.
+ *     buildStatsPanel(panel, {issues?}) -> HTMLElement
+ *         .tw-stats: the lint answer's "panel" as the server formatted it (score, verdict, then
+ *         each row: label, value, target, data-state low|ok|high), and the email-level findings
+ *         (start == end == 0) when `issues` is given. No number is formatted here.
  *     highlightName(category) -> "twoway-<category>"   (the CSS.highlights key; styled in twoway.css)
  *     categoryLabel(category) -> string
  *   }
@@ -29,34 +24,11 @@
 (function (root) {
   "use strict";
 
-  var CATEGORIES = {
-    pressure: {
-      label: "Pressure",
-      short: "pressure",
-      hint: "Pushes the reader to act on your timeline instead of theirs.",
-    },
-    self_focus: {
-      label: "Self-focus",
-      short: "self-focus",
-      hint: "About you and your goals rather than the reader.",
-    },
-    grammar: { label: "Grammar", short: "grammar", hint: "A grammar slip." },
-    spelling: { label: "Spelling", short: "spelling", hint: "A possible misspelling." },
-    style: { label: "Style", short: "style", hint: "Reads harder than it needs to." },
-    readiness: {
-      label: "Ready to send",
-      short: "readiness",
-      hint: "What a buyer would see before reading a word: a placeholder, a fake Re:, bulk-mail signs.",
-    },
-  };
-
-  // [min, max] (null = unbounded). Only for an answer that carries no stats.targets (an older server).
-  var TARGETS = {
-    words: [50, 125],
-    reading_grade: [3, 5],
-    questions: [1, 3],
-    you_ratio: [1, null],
-  };
+  // The categories, by key, from lib/definitions.js (loaded first): the one list of them.
+  var CATEGORIES = {};
+  (root.TwoWayDefinitions ? root.TwoWayDefinitions.categories : []).forEach(function (c) {
+    CATEGORIES[c.key] = { label: c.label, short: c.short, hint: c.hint };
+  });
 
   function highlightName(category) {
     return "twoway-" + String(category || "style").replace(/[^a-z0-9_-]/gi, "");
@@ -147,83 +119,37 @@
     return card;
   }
 
-  function fmt(value, digits) {
-    if (typeof value !== "number" || !isFinite(value)) return "\u2013";
-    return digits ? value.toFixed(digits) : String(Math.round(value));
-  }
-
-  // A target is [min, max] or the server's {min, max}; null/undefined = unbounded.
-  function normTarget(t) {
-    if (!t) return null;
-    if (Array.isArray(t)) return [t[0] === undefined ? null : t[0], t[1] === undefined ? null : t[1]];
-    if (typeof t === "object") {
-      return [typeof t.min === "number" ? t.min : null, typeof t.max === "number" ? t.max : null];
-    }
-    return null;
-  }
-
-  function targetText(t) {
-    if (!t) return "";
-    if (t[0] !== null && t[1] !== null) return t[0] + "\u2013" + t[1];
-    if (t[0] !== null) return "\u2265 " + t[0];
-    return "\u2264 " + t[1];
-  }
-
-  function within(value, t) {
-    if (typeof value !== "number" || !t) return null;
-    if (t[0] !== null && value < t[0]) return "low";
-    if (t[1] !== null && value > t[1]) return "high";
-    return "ok";
-  }
-
-  function buildStatsPanel(stats, options) {
-    stats = stats || {};
+  // The panel as the server formatted it (the lint answer's "panel": score, verdict, rows):
+  // drawn as it is, so every client shows the same numbers the same way.
+  function buildStatsPanel(panel, options) {
+    panel = panel || {};
     options = options || {};
-    var given = stats.targets && typeof stats.targets === "object" && Object.keys(stats.targets).length ? stats.targets : TARGETS;
-    var targets = {};
-    Object.keys(given).forEach(function (k) { targets[k] = normTarget(given[k]); });
-    var youI = fmt(stats.you_ratio, 2);
-    if (typeof stats.reader_pronouns === "number" && typeof stats.seller_pronouns === "number") {
-      youI = stats.reader_pronouns + " / " + stats.seller_pronouns;
-    }
-    var panel = el("div", "tw-stats");
-    panel.setAttribute("role", "group");
-    panel.setAttribute("aria-label", "Two-Way: this email's numbers");
+    var box = el("div", "tw-stats");
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", "Two-Way: this email's numbers");
 
     var head = el("div", "tw-stats-head");
-    var score = el("span", "tw-stats-score", fmt(stats.alignment_score));
+    var score = el("span", "tw-stats-score", panel.score || "\u2013");
     score.title = "Alignment score (0\u2013100)";
     head.appendChild(score);
-    var verdict = el("span", "tw-stats-verdict", stats.verdict || "");
-    if (stats.verdict) verdict.dataset.verdict = String(stats.verdict);
+    var verdict = el("span", "tw-stats-verdict", panel.verdict || "");
+    if (panel.verdict) verdict.dataset.verdict = String(panel.verdict);
     head.appendChild(verdict);
-    panel.appendChild(head);
+    box.appendChild(head);
 
-    var rows = [
-      ["words", "Words", fmt(stats.words)],
-      ["sentences", "Sentences", fmt(stats.sentences)],
-      ["questions", "Questions", fmt(stats.questions)],
-      ["reading_grade", "Reading grade", fmt(stats.reading_grade, 1)],
-      ["you_ratio", "You / I", youI],
-      ["readiness_issues", "Not ready to send", fmt(stats.readiness_issues)],
-    ];
     var table = el("table", "tw-stats-table");
     var body = el("tbody");
-    rows.forEach(function (row) {
-      var key = row[0];
+    (panel.rows || []).forEach(function (row) {
       var tr = el("tr", "tw-stats-row");
-      tr.dataset.metric = key;
-      tr.appendChild(el("th", "", row[1]));
-      tr.appendChild(el("td", "tw-stats-value", row[2]));
-      var t = targets[key];
-      var state = within(stats[key], t);
-      var targetCell = el("td", "tw-stats-target", t ? "target " + targetText(t) : "");
-      tr.appendChild(targetCell);
-      if (state) tr.dataset.state = state;
+      tr.dataset.metric = row.key;
+      tr.appendChild(el("th", "", row.label));
+      tr.appendChild(el("td", "tw-stats-value", row.value));
+      tr.appendChild(el("td", "tw-stats-target", row.target));
+      if (row.state) tr.dataset.state = row.state;
       body.appendChild(tr);
     });
     table.appendChild(body);
-    panel.appendChild(table);
+    box.appendChild(table);
 
     var notes = (options.issues || []).filter(function (i) { return i && i.start === 0 && i.end === 0; });
     if (notes.length) {
@@ -236,14 +162,13 @@
         if (i.why) li.appendChild(el("span", "tw-stats-note-why", " " + i.why));
         ul.appendChild(li);
       });
-      panel.appendChild(ul);
+      box.appendChild(ul);
     }
-    return panel;
+    return box;
   }
 
   root.TwoWayRender = {
     CATEGORIES: CATEGORIES,
-    TARGETS: TARGETS,
     buildCard: buildCard,
     buildStatsPanel: buildStatsPanel,
     highlightName: highlightName,

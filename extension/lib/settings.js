@@ -20,7 +20,8 @@
   var DEFAULTS = {
     serverUrl: "http://127.0.0.1:8765",
     token: "",
-    categories: { pressure: true, self_focus: true, grammar: true, spelling: true, style: true, readiness: true },
+    // category key -> false to hide it; a category not listed is shown (the keys: lib/definitions.js).
+    categories: {},
     sites: [],
     muted: [],
     sendGuard: true,   // hold Send while a placeholder is unfilled (content/sendguard.js)
@@ -68,7 +69,7 @@
     if (typeof stored.serverUrl === "string") s.serverUrl = normalizeServerUrl(stored.serverUrl).url || s.serverUrl;
     if (typeof stored.token === "string") s.token = stored.token.trim();
     if (stored.categories && typeof stored.categories === "object") {
-      Object.keys(s.categories).forEach(function (k) {
+      Object.keys(stored.categories).forEach(function (k) {
         if (typeof stored.categories[k] === "boolean") s.categories[k] = stored.categories[k];
       });
     }

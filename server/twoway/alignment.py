@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
+from .definitions import VERDICTS, verdict_of
 from .findings import Finding
-from .textutil import Sentence
+from .sentences import Sentence
 
-TWO_WAY_FROM, MIXED_FROM = 75, 45
+# The lowest score of each verdict (definitions.js: "verdicts").
+TWO_WAY_FROM, MIXED_FROM = dict(VERDICTS)["two-way"], dict(VERDICTS)["mixed"]
 # Rules whose one line already makes an email more than a little one-sided: a break-up, a
 # guilt-trip or an ultimatum keeps the email from reading "two-way" whatever else it says.
 RELATIONSHIP_BREAKERS = frozenset({"pressure.break-up", "pressure.guilt-trip", "pressure.ultimatum"})
@@ -50,4 +52,4 @@ def add_alignment(stats: dict, findings: list[Finding], sentences: list[Sentence
     score = int(round(max(0.0, min(100.0, score))))
     stats["one_way_sentences"] = one_way
     stats["alignment_score"] = score
-    stats["verdict"] = "two-way" if score >= TWO_WAY_FROM else "mixed" if score >= MIXED_FROM else "one-way"
+    stats["verdict"] = verdict_of(score)

@@ -6,11 +6,12 @@ import json
 
 from flask import Blueprint, current_app, jsonify, request
 
-from . import __version__
+from .version import __version__
 from .errors import ApiError
 from .findings import MODES
 from .service import Report, checker_of
-from .textutil import Utf16Map
+from .stats_panel import stats_panel
+from .utf16 import Utf16Map
 
 bp = Blueprint("api", __name__)
 
@@ -92,6 +93,8 @@ def serialize_report(report: Report) -> dict:
             "field": f.field,
         } for f in report.findings],
         "stats": report.stats,
+        # The numbers as shown (stats_panel.py): the extension and the page draw them as they are.
+        "panel": stats_panel(report.stats),
         "grammar": report.grammar,
         "mode": report.mode,
         # The email's structure: what was read as greeting, body, signature, quoted thread...

@@ -8,6 +8,8 @@ import re
 import sys
 from pathlib import Path
 
+from .definitions import ONE_WAY_CATEGORIES
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
@@ -67,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = sub.add_parser(
         "evaluate", help="precision and recall on labelled sentences (JSON lines) or real emails (a directory "
-                         "with emails.jsonl, units.jsonl, labels.jsonl; default ../shared/realworld)")
+                         "with emails.jsonl, units.jsonl, labels.jsonl; default $TWOWAY_REALWORLD or the public labelled set "
+                         "beside a checkout, which is not shipped)")
     evaluate.add_argument("file", nargs="?", help="a JSONL file of labelled sentences, or a real-world directory")
     evaluate.add_argument("--rules-dir")
     evaluate.add_argument("--details", metavar="OUT", help="real-world mode: write every TP, FP and FN unit here")
@@ -280,7 +283,7 @@ def cmd_evaluate(args) -> int:
     path = args.file or str(REALWORLD_DIR)
     if is_realworld_dir(path):
         return _evaluate_realworld(path, args)
-    if args.file is None:  # an installed wheel has no checkout, and so no ../shared beside it
+    if args.file is None:  # an installed wheel has no checkout, and so no labelled set beside it
         print(f"twoway: no real-world set at {path}; give a directory holding emails.jsonl, units.jsonl "
               "and labels.jsonl, or a JSON lines file of labelled sentences", file=sys.stderr)
         return EXIT_USAGE
@@ -297,7 +300,7 @@ def cmd_evaluate(args) -> int:
         print(f"twoway: cannot read {path}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     scores = sentence_scores(Linter(shared_pack(BUNDLED_RULES_DIR, args.rules_dir)), records)
-    for category in ("pressure", "self_focus"):
+    for category in ONE_WAY_CATEGORIES:
         s = scores[category]
         print(f"{category:11} precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
               f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
@@ -318,7 +321,7 @@ def _evaluate_realworld(directory: str, args) -> int:
     finally:
         checker.close()
     print(f"{scores['emails']} emails, {scores['one_way_emails']} with one-way units")
-    for category in ("pressure", "self_focus"):
+    for category in ONE_WAY_CATEGORIES:
         s = scores[category]
         print(f"{category:11} units precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
               f"(tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")

@@ -17,7 +17,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from .textutil import Sentence, normalize_apostrophes, split_sentences
+from .sentences import Sentence, normalize_apostrophes, split_sentences
 
 LINTED_KINDS = frozenset({"body", "list_item", "ps"})
 

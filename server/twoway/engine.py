@@ -1,7 +1,7 @@
 """The linter: parses the email, runs the rule pack over each of the rep's sentences and the
 whole email, and computes the email's numbers.
 
-The flow (docs/architecture.md): emailparse.parse_email -> one SentenceContext per linted
+The flow (docs/architecture.md): emailparse.parse_email -> one contexts.SentenceContext per linted
 sentence (what rules match: apostrophes straight, merge fields read as words) -> each sentence
 rule in pack order -> findings cached per sentence -> email rules over the stats -> alignment.
 A sentence's findings depend on that sentence alone, so the cache is keyed by its text and kind.
@@ -11,18 +11,18 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, replace
-from functools import cached_property
 
 from . import readability
 from .alignment import add_alignment
-from .emailparse import ParsedEmail, matchable, parse_email
+from .caches import SentenceCache
+from .contexts import EmailContext, SentenceContext, TextContext
+from .emailparse import ParsedEmail, parse_email
 from .findings import MODES, Finding
 from .pack import RulePack
+from .pronouns import READER_PRONOUNS, SELLER_PRONOUNS
 from .rules import MetricRule, Rule
-from .rules.classifier import classifier_features
 from .rules.matching import LiteralPrefilter
-from .textutil import (READER_PRONOUNS, SELLER_PRONOUNS, Sentence, SentenceCache, is_question,
-                       split_sentences)
+from .sentences import Sentence, is_question, split_sentences
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -36,89 +36,6 @@ class LintResult:
     findings: list[Finding]  # code-point offsets into their field
     stats: dict
     email: ParsedEmail
-
-
-class SentenceContext:
-    """One sentence as the rules see it. Offsets in `text` map back with `to_original`."""
-
-    __slots__ = ("sentence", "_matchable", "__dict__")
-
-    def __init__(self, sentence: Sentence):
-        self.sentence = sentence
-        self._matchable = matchable(sentence.text)
-
-    @property
-    def text(self) -> str:
-        return self._matchable.text
-
-    @cached_property
-    def lowered(self) -> str | None:
-        lowered = self.text.lower()
-        return lowered if len(lowered) == len(self.text) else None
-
-    @cached_property
-    def view(self) -> Sentence:
-        """The matchable text as a Sentence, for guards."""
-        return Sentence(0, len(self.text), self.text, self.sentence.kind)
-
-    @cached_property
-    def features(self) -> set[str] | None:
-        return classifier_features(self.text)
-
-    def to_original(self, start: int, end: int) -> tuple[int, int]:
-        return self._matchable.to_original(start, end)
-
-
-class TextContext:
-    """What text rules (readiness) see: the email as it will be sent, the subject, the lint mode."""
-
-    def __init__(self, email: ParsedEmail, subject: str, mode: str, thread: bool = False):
-        self.email, self.subject, self.mode, self.thread = email, subject, mode, thread
-        self._scanned: dict[tuple[str, ...], str] = {}
-        self._views: dict[tuple, tuple] = {}
-
-    @cached_property
-    def has_thread(self) -> bool:
-        """The email replies to or forwards a real message: it quotes one, or the client says so
-        (a webmail reply whose quoted thread is hidden, or not sent to the linter)."""
-        return self.thread or any(b.kind == "quote" for b in self.email.blocks)
-
-    def view(self, field_name: str, skip: tuple[str, ...], as_words: bool):
-        """(text, to_original) of a field as a scan rule reads it: the body with the parts of
-        kinds in `skip` blanked out; with `as_words`, merge fields read as ordinary words of their
-        kind (as the one-way rules read them), spans mapped back whole-field."""
-        key = (field_name, skip, as_words)
-        if key not in self._views:
-            text = self.scanned(skip) if field_name == "body" else self.subject
-            if as_words:
-                readable = matchable(text)
-                self._views[key] = (readable.text, readable.to_original)
-            else:
-                self._views[key] = (text, None)
-        return self._views[key]
-
-    def scanned(self, skip: tuple[str, ...]) -> str:
-        """The body with the parts of kinds in `skip` blanked out (same length, same lines)."""
-        if skip not in self._scanned:
-            text = self.email.text
-            blanked = [b for b in self.email.blocks if b.kind in skip]
-            if blanked:
-                chars = list(text)
-                for b in blanked:
-                    for i in range(b.start, b.end):
-                        if chars[i] not in "\r\n":
-                            chars[i] = " "
-                text = "".join(chars)
-            self._scanned[skip] = text
-        return self._scanned[skip]
-
-
-@dataclass
-class EmailContext:
-    """What email rules see: the rep's own sentences joined, and the stats."""
-
-    text: str
-    stats: dict
 
 
 def targets_of(rules: list[Rule]) -> dict:

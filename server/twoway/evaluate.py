@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
+from .definitions import ONE_WAY_CATEGORIES
 from .engine import Linter
-from .findings import ONE_WAY_CATEGORIES
 
 
 def read_jsonl(path: str | Path) -> list[dict]:
@@ -62,14 +63,16 @@ def email_auc(linter: Linter, records: list[dict]) -> float:
     return roc_auc(two_way, one_way)
 
 
-# Real-world emails (../shared/realworld: emails.jsonl + units.jsonl + labels.jsonl) -------------
+# Real-world emails (a directory of emails.jsonl + units.jsonl + labels.jsonl) ---------------------
 # Scored exactly like that directory's score.py: a unit is flagged for a category when a body
 # finding of that category overlaps it; precision and recall are over units, per category and
 # per rule; the alignment score's ROC AUC separates emails with one-way units from the rest.
 
 REALWORLD_FILES = ("emails.jsonl", "units.jsonl", "labels.jsonl")
-# The shared dev set beside the project (never copied into it).
-REALWORLD_DIR = Path(__file__).resolve().parents[3] / "shared" / "realworld"
+# The public labelled set of real sales email is not shipped: a developer keeps it beside the
+# checkout (../shared/realworld) or names it with TWOWAY_REALWORLD. Nothing else depends on it.
+REALWORLD_DIR = Path(os.environ.get("TWOWAY_REALWORLD")
+                     or Path(__file__).resolve().parents[3] / "shared" / "realworld")
 
 
 def is_realworld_dir(path: str | Path) -> bool:

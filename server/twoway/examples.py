@@ -11,7 +11,7 @@ import re
 from .engine import Linter
 from .pack import EXAMPLE_MARK, RulePack
 from .rules import Rule, SentenceRule
-from .textutil import normalize_apostrophes
+from .sentences import normalize_apostrophes
 
 MIN_EXAMPLES = 3
 _TRIGGER_WORD = re.compile(r"[a-z']{4,}")

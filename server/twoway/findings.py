@@ -1,10 +1,9 @@
-"""The one shape every finding has, whatever produced it (a rule, LanguageTool, a metric)."""
+"""The one shape every finding has, whatever produced it (a rule, LanguageTool, a metric).
+Its categories are defined in definitions.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-CATEGORIES = ("pressure", "self_focus", "style", "readiness", "grammar", "spelling")
-ONE_WAY_CATEGORIES = ("pressure", "self_focus")
 SEVERITIES = ("error", "warning", "suggestion")
 # How an email is linted: "send" (a draft about to go to a buyer: an unfilled merge field is an
 # error) or "template" (a template or sequence step: merge fields are the point; a malformed one
@@ -17,7 +16,7 @@ class Finding:
     """One flagged span.
 
     `start`/`end` are Python string indices (code points) into the field's text; the API
-    converts them to UTF-16 code units once, at serialisation (see textutil.Utf16Map).
+    converts them to UTF-16 code units once, at serialisation (see utf16.Utf16Map).
     Email-level findings (a metric over the whole body) have start == end == 0.
     """
 

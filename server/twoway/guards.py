@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 from typing import Callable
 
-from .textutil import Sentence, is_question
+from .sentences import Sentence, is_question
 
 _NEGATION_BEFORE = re.compile(
     r"(?:\b(?:no|not|never|nothing|none|neither|nor|without|zero|hardly|nobody|no one|noone)\b|n['’]t\b|\bno need\b)"

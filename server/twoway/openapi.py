@@ -1,13 +1,28 @@
 """The OpenAPI 3 document for the API (tests check real responses against it)."""
 from __future__ import annotations
 
-from . import __version__
-from .findings import CATEGORIES, MODES
+from .definitions import CATEGORIES, VERDICTS
+from .findings import MODES
+from .version import __version__
 
 _ERROR = {
     "type": "object", "required": ["error"],
     "properties": {"error": {"type": "object", "required": ["code", "message"],
                              "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}},
+}
+# The numbers as shown, formatted once by the server (stats_panel.py); clients draw them as they are.
+_PANEL = {
+    "type": "object",
+    "required": ["score", "verdict", "rows"],
+    "properties": {
+        "score": {"type": "string"},
+        "verdict": {"type": "string", "enum": [v for v, _ in VERDICTS] + [""]},
+        "rows": {"type": "array", "items": {
+            "type": "object", "required": ["key", "label", "value", "target", "state"],
+            "properties": {"key": {"type": "string"}, "label": {"type": "string"}, "value": {"type": "string"},
+                           "target": {"type": "string"},
+                           "state": {"type": "string", "nullable": True, "enum": ["low", "ok", "high", None]}}}},
+    },
 }
 _ISSUE = {
     "type": "object",
@@ -37,7 +52,7 @@ _STATS = {
         "reader_pronouns": {"type": "integer"}, "seller_pronouns": {"type": "integer"},
         "you_ratio": {"type": "number"}, "longest_sentence_words": {"type": "integer"},
         "alignment_score": {"type": "integer", "minimum": 0, "maximum": 100},
-        "verdict": {"type": "string", "enum": ["one-way", "mixed", "two-way"]},
+        "verdict": {"type": "string", "enum": [v for v, _ in VERDICTS]},
         "categories": {"type": "object", "additionalProperties": {"type": "integer"}},
         "one_way_sentences": {"type": "integer"},
         "targets": {"type": "object"},
@@ -90,16 +105,16 @@ def openapi_document() -> dict:
                 "type": "object", "required": ["status", "version", "rules", "grammar"],
                 "properties": {"status": {"type": "string"}, "version": {"type": "string"},
                                "rules": {"type": "integer"},
-                               "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]},
-                "mode": {"type": "string", "enum": list(MODES)}}}, "Health")}}},
+                               "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]}}}, "Health")}}},
             "/api/v1/openapi.json": {"get": {"summary": "This document",
                                               "responses": {"200": {"description": "OpenAPI document"}}}},
         },
         "components": {"schemas": {
-            "Error": _ERROR, "Issue": _ISSUE, "Stats": _STATS,
-            "LintResult": {"type": "object", "required": ["issues", "stats", "grammar"], "properties": {
+            "Error": _ERROR, "Issue": _ISSUE, "Stats": _STATS, "Panel": _PANEL,
+            "LintResult": {"type": "object", "required": ["issues", "stats", "panel", "grammar"], "properties": {
                 "issues": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}},
                 "stats": {"$ref": "#/components/schemas/Stats"},
+                "panel": {"$ref": "#/components/schemas/Panel"},
                 "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]},
                 "mode": {"type": "string", "enum": list(MODES)}}},
         }},

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import yaml
 
+from .definitions import RULE_CATEGORIES
 from .findings import SEVERITIES
 from .rules import RULE_TYPES, Fields, Rule, RulePackError
 
-RULE_CATEGORIES = ("pressure", "self_focus", "style", "readiness")
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9][a-z0-9_-]*)+$")
 # (?!\]): "[[[First Name]]]" marks "[First Name]", a placeholder in square brackets.
 EXAMPLE_MARK = re.compile(r"\[\[(.+?)\]\](?!\])", re.DOTALL)

@@ -2,33 +2,35 @@
 
 Progressive enhancement: the page is a plain form that POSTs back to `/` and is answered
 with the same lint result the API gives (the checker's report), rendered on the server.
-With JavaScript, static/page.js lints as you type through POST /api/v1/page/lint (the same
+With JavaScript, static/page/*.js lints as you type through POST /api/v1/page/lint (the same
 answer). Either way the page draws one view model of the answer (build_view: the marked-up
-text, the findings by category, the numbers against their targets), built here: the template
-draws it without JavaScript, page.js with it (the cards with the extension's shared renderer,
-extension/lib/render.js, served at /ext/lib/). Nothing the user pastes is stored: the text
+text, the findings by category, the numbers as shown), built here: the template draws it
+without JavaScript, static/page/*.js with it (the numbers panel and the cards with the
+extension's shared renderer, extension/lib/render.js, served at /ext/lib/). Nothing the user pastes is stored: the text
 lives in the request only.
 """
 from __future__ import annotations
 
 import hmac
-import math
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from . import __version__
 from .api import parse_lint_request, serialize_report, validate_lint_payload
+from .definitions import CATEGORIES, category_label
 from .errors import ApiError, error_response
+from .findings import SEVERITIES, Finding
 from .resources import EXTENSION_LIB_DIR
 from .service import Report, checker_of
-from .findings import Finding
+from .stats_panel import stats_panel
+from .version import __version__
 
 # The page's own script and styles are in twoway/static, which the app already serves at
-# /static (Flask's default static folder of the `twoway` package).
+# /static (Flask's default static folder of the `twoway` package). The script is small modules by
+# concern, loaded in this order after the extension's definitions.js and render.js.
+PAGE_SCRIPTS = ("page/store.js", "page/client.js", "page/results.js", "page/main.js")
 bp = Blueprint("page", __name__, template_folder="templates")
 
 # The extension's shared renderer and styles (<repo>/extension/lib, package data
@@ -46,30 +48,6 @@ CSP = "; ".join([
     "base-uri 'none'",
     "frame-ancestors 'none'",
 ])
-
-# The findings' groups, in TwoWayRender.CATEGORIES order (extension/lib/render.js), so the
-# server-rendered page and the scripted one list them alike.
-CATEGORY_LABELS = {
-    "pressure": "Pressure",
-    "self_focus": "Self-focus",
-    "grammar": "Grammar",
-    "spelling": "Spelling",
-    "style": "Style",
-    "readiness": "Ready to send",
-}
-
-# The panel's rows mirror TwoWayRender.buildStatsPanel (extension/lib/render.js); the targets
-# are the linter's own (from the pack's metric rules, sent in stats["targets"]).
-STAT_ROWS = [
-    # key, label, digits
-    ("words", "Words", 0),
-    ("sentences", "Sentences", 0),
-    ("questions", "Questions", 0),
-    ("reading_grade", "Reading grade", 1),
-    ("you_ratio", "You / I", 2),
-    ("readiness_issues", "Not ready to send", 0),
-]
-
 
 @bp.after_app_request
 def _page_headers(response):
@@ -176,6 +154,7 @@ def _render(text: str = "", subject: str = "", grammar: bool = True, mode: str =
         token_required=bool(current_app.config.get("API_TOKEN")),
         max_chars=current_app.config["MAX_CHARS"],
         ext_available=(EXTENSION_LIB_DIR / "render.js").is_file(),
+        page_scripts=PAGE_SCRIPTS,
         version=__version__,
     )
     return html, status
@@ -233,18 +212,18 @@ def _apply_replacement(value: str, text: str, subject: str, grammar: bool, mode:
 
 
 def build_view(report: Report) -> dict:
-    """The page's view model of a lint answer: a plain dict (JSON for page.js) that the
+    """The page's view model of a lint answer: a plain dict (JSON for static/page/results.js) that the
     template and the script both draw, so neither decides anything about what is shown.
 
     Findings are named by their index in report.findings, which is their index in the API's
     answer["issues"] (serialize_report keeps the order):
     - "body", "subject": the text cut at every finding boundary; each piece lists the findings
       that cover it, the one its mark shows first (most severe, then earliest);
-    - "groups": the span findings by category (TwoWayRender.CATEGORIES order, then any other),
+    - "groups": the span findings by category (definitions.CATEGORIES order, then any other),
       each with its label, in text order;
     - "notes": the email-level findings (start == end), listed with the numbers;
-    - "score", "verdict", "rows": the numbers as shown, each row with its target and state
-      (low / ok / high) from the answer's stats.targets;
+    - "panel": the numbers as shown (stats_panel.py, the same as the answer's "panel"), each row
+      with its target and state (low / ok / high) from the answer's stats.targets;
     - "count": how many findings there are;
     - "apply": each finding's apply_key, for the no-JavaScript replacement buttons.
     """
@@ -254,31 +233,28 @@ def build_view(report: Report) -> dict:
     for category in _category_order(findings):
         members = [i for i in spans if findings[i].category == category]
         if members:
-            groups.append({"category": category, "label": CATEGORY_LABELS.get(category, category),
-                           "findings": members})
+            groups.append({"category": category, "label": category_label(category), "findings": members})
     stats = report.stats
     return {
         "subject": mark_segments(report.subject, findings, [i for i in spans if findings[i].field == "subject"]),
         "body": mark_segments(report.text, findings, [i for i in spans if findings[i].field == "body"]),
         "groups": groups,
         "notes": [i for i, f in enumerate(findings) if f.start == f.end],
-        "score": fmt_number(stats.get("alignment_score")),
-        "verdict": stats.get("verdict") or "",
-        "rows": stat_rows(stats),
+        "panel": stats_panel(stats),
         "count": len(findings),
         "apply": [apply_key(f) for f in findings],
     }
 
 
 def _category_order(findings: list[Finding]) -> list[str]:
-    seen = list(CATEGORY_LABELS)
+    seen = list(CATEGORIES)
     for f in findings:
         if f.category not in seen:
             seen.append(f.category)
     return seen
 
 
-_SEVERITY_RANK = {"error": 0, "warning": 1, "suggestion": 2}
+_SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}  # most severe first
 
 
 def mark_segments(source: str, findings: list[Finding], indices: list[int]) -> list[dict]:
@@ -301,73 +277,3 @@ def mark_segments(source: str, findings: list[Finding], indices: list[int]) -> l
                           key=lambda r: (_SEVERITY_RANK.get(findings[r[2]].severity, 9), r[0], r[2]))
         out.append({"text": source[a:b], "findings": [r[2] for r in covering]})
     return out
-
-
-def stat_rows(stats: dict) -> list[dict]:
-    targets = stats.get("targets") or {}
-    rows = []
-    for key, label, digits in STAT_ROWS:
-        value = stats.get(key)
-        target = as_range(targets.get(key))
-        shown = fmt_number(value, digits)
-        if key == "you_ratio" and _is_number(stats.get("reader_pronouns")) \
-                and _is_number(stats.get("seller_pronouns")):
-            # As render.js: the counts behind the ratio, read "you-words / I-words".
-            shown = f"{_js_num(stats['reader_pronouns'])} / {_js_num(stats['seller_pronouns'])}"
-        rows.append({"key": key, "label": label, "value": shown,
-                     "target": f"target {target_text(target)}" if target else "",
-                     "state": within(value, target)})
-    return rows
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def fmt_number(value, digits: int = 0) -> str:
-    """As render.js's fmt(): Math.round / toFixed(digits), which round half up."""
-    if not _is_number(value):
-        return "\u2013"
-    exact = Decimal(value)
-    if digits:
-        return str(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
-    return str(int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
-
-
-def as_range(target):
-    """[min, max] with None for unbounded, from the engine's {"min", "max"} or a [min, max] pair."""
-    if isinstance(target, dict):
-        low, high = target.get("min"), target.get("max")
-    elif isinstance(target, (list, tuple)) and len(target) == 2:
-        low, high = target
-    else:
-        return None
-    low = low if _is_number(low) else None
-    high = high if _is_number(high) else None
-    return None if low is None and high is None else [low, high]
-
-
-def _js_num(value) -> str:
-    """A number as JavaScript's String() writes it (1.0 -> "1")."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def target_text(target) -> str:
-    low, high = (None if v is None else _js_num(v) for v in target)
-    if low is not None and high is not None:
-        return f"{low}\u2013{high}"
-    if low is not None:
-        return f"\u2265 {low}"
-    return f"\u2264 {high}"
-
-
-def within(value, target) -> str | None:
-    if not _is_number(value) or not target:
-        return None
-    if target[0] is not None and value < target[0]:
-        return "low"
-    if target[1] is not None and value > target[1]:
-        return "high"
-    return "ok"

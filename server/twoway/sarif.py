@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
-from . import __version__
-from .textutil import utf16_len
+from .version import __version__
+from .utf16 import utf16_len
 
 if TYPE_CHECKING:
     from .service import Report

@@ -12,8 +12,10 @@ from typing import Any, Mapping
 
 from .emailparse import ParsedEmail
 from .engine import Linter
-from .findings import CATEGORIES, MODES, Finding
-from .grammar import GrammarService, merge_findings
+from .definitions import CATEGORIES
+from .findings import MODES, Finding
+from .grammar_service import GrammarService
+from .languagetool_answers import merge_findings
 from .packcache import shared_pack
 
 

@@ -11,6 +11,8 @@ from html.parser import HTMLParser
 
 import pytest
 
+from owned import kill_group, start
+
 from twoway.audit import AuditOptions, audit, sample
 from twoway.audit.aggregation import Aggregate
 
@@ -156,8 +158,8 @@ def test_usage_errors_say_what_is_wrong(tmp_path, capsys):
 def test_a_real_sigint_stops_the_cli_with_a_partial_report(tmp_path):
     box = sample.write_mbox(tmp_path / "big.mbox", sample.generate(5000, seed=9))
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "twoway.cli", "audit", str(box), "--out", str(out),
-                             "--workers", "1", "--no-progress"], stderr=subprocess.PIPE, text=True)
+    proc = start([sys.executable, "-m", "twoway.cli", "audit", str(box), "--out", str(out),
+                  "--workers", "1", "--no-progress"], stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 180
         table = out / "results.csv"
@@ -169,6 +171,7 @@ def test_a_real_sigint_stops_the_cli_with_a_partial_report(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+        kill_group(proc.pid)  # its worker processes too
     assert proc.returncode == 130, err
     assert "partial report" in err and "Traceback" not in err
     rows = read_rows(out)

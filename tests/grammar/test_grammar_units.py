@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 
 from twoway.findings import Finding
-from twoway.grammar import LanguageToolUnavailable, merge_findings, parse_answer
-from twoway.textutil import SentenceCache
+from twoway.languagetool_answers import merge_findings, parse_answer
+from twoway.languagetool_client import LanguageToolUnavailable
+from twoway.caches import SentenceCache
 
 
 def match(offset, length, rule="HE_VERB_AGR", category="GRAMMAR", issue="grammar", repl=("goes",)):
@@ -69,8 +70,8 @@ def test_the_shared_cache_is_shared_by_forked_workers():
     worker sends only the edited sentence to LanguageTool."""
     import multiprocessing
 
-    from twoway.grammar import Finding
-    from twoway.textutil import SharedSentenceCache
+    from twoway.findings import Finding
+    from twoway.caches import SharedSentenceCache
 
     cache = SharedSentenceCache(64)
     answer = (Finding(rule="grammar.X", category="grammar", severity="info", message="m", why="w",
@@ -87,7 +88,7 @@ def test_the_shared_cache_is_shared_by_forked_workers():
 
 
 def test_the_shared_cache_misses_rather_than_reads_a_torn_or_oversized_answer():
-    from twoway.textutil import SharedSentenceCache
+    from twoway.caches import SharedSentenceCache
 
     cache = SharedSentenceCache(4, slot_bytes=256)
     cache.put("One.", ("x" * 10,))

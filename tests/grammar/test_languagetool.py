@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from twoway.grammar import DISABLED_RULES
+from twoway.languagetool_client import DISABLED_RULES
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "grammar.md"
 

@@ -1,7 +1,7 @@
 """What the lint page must show for an API answer, and readers of what it does show."""
 from __future__ import annotations
 
-from twoway.page import CATEGORY_LABELS, stat_rows, fmt_number
+from twoway.definitions import CATEGORIES
 
 # A one-way email: each of these sentences flags with the bundled rules.
 ONE_WAY_SUBJECT = "Quick question"
@@ -26,9 +26,9 @@ def is_email_level(issue: dict) -> bool:
 
 def expected_findings(answer: dict) -> list[tuple[str, str]]:
     """(rule, category) of the span findings in the page's order: grouped by category in
-    TwoWayRender.CATEGORIES order, in the API's order inside a group."""
+    definitions.CATEGORIES order (TwoWayRender.CATEGORIES), in the API's order inside a group."""
     spans = [x for x in answer["issues"] if not is_email_level(x)]
-    order = list(CATEGORY_LABELS) + sorted({x["category"] for x in spans} - set(CATEGORY_LABELS))
+    order = list(CATEGORIES) + sorted({x["category"] for x in spans} - set(CATEGORIES))
     return [(x["rule"], x["category"]) for c in order for x in spans if x["category"] == c]
 
 
@@ -36,10 +36,11 @@ def expected_notes(answer: dict) -> list[str]:
     return [x["rule"] for x in answer["issues"] if is_email_level(x)]
 
 
-def expected_panel(stats: dict) -> dict:
-    panel = {row["key"]: row["value"] for row in stat_rows(stats)}
-    panel["alignment_score"] = fmt_number(stats.get("alignment_score"))
-    panel["verdict"] = stats.get("verdict") or ""
+def expected_panel(answer: dict) -> dict:
+    """The numbers the panel must show: the answer's own "panel", as the server formatted it."""
+    panel = {row["key"]: row["value"] for row in answer["panel"]["rows"]}
+    panel["alignment_score"] = answer["panel"]["score"]
+    panel["verdict"] = answer["panel"]["verdict"]
     return panel
 
 
@@ -102,7 +103,7 @@ def assert_page_matches(page, answer: dict, text: str, subject: str = "") -> Non
     """The page shows exactly the API's answer for this text: findings, notes, marks, numbers."""
     assert [tuple(x) for x in read_findings(page)] == expected_findings(answer)
     assert read_notes(page) == expected_notes(answer)
-    assert read_panel(page) == expected_panel(answer["stats"])
+    assert read_panel(page) == expected_panel(answer)
     body = read_marks(page, "#marked-body")
     assert body["text"] == text
     got = {i for m in body["marks"] for i in range(m["start"], m["end"])}

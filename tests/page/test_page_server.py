@@ -8,7 +8,8 @@ import pytest
 
 from twoway.api import serialize_report
 from twoway.findings import Finding
-from twoway.page import CSP, build_view, fmt_number, mark_segments, stat_rows
+from twoway.page import CSP, PAGE_SCRIPTS, build_view, mark_segments
+from twoway.stats_panel import format_number, stats_rows
 from twoway.service import Report
 
 from page_expect import ONE_WAY_EMAIL, ONE_WAY_SUBJECT, XSS_STRINGS, expected_findings, expected_notes, \
@@ -92,7 +93,7 @@ def test_get_is_the_form(client):
 
 
 def test_csp_and_headers(client):
-    for path in ("/", "/static/page.js", "/ext/lib/render.js"):
+    for path in ("/", "/static/page/main.js", "/ext/lib/render.js", "/ext/lib/definitions.js"):
         r = client.get(path)
         assert r.status_code == 200, path
         csp = r.headers["Content-Security-Policy"]
@@ -126,7 +127,7 @@ def test_no_js_post_renders_the_api_answer(page_app, client):
     dom = _dom(r.get_data(as_text=True))
     assert dom.findings == expected_findings(answer)
     assert dom.notes == expected_notes(answer)
-    assert dom.panel == expected_panel(answer["stats"])
+    assert dom.panel == expected_panel(answer)
     stats = answer["stats"]
     assert dom.panel["words"] == str(stats["words"]) and dom.panel["sentences"] == str(stats["sentences"])
     assert dom.panel["alignment_score"] == str(round(stats["alignment_score"]))
@@ -153,7 +154,7 @@ def test_everything_from_the_text_is_escaped(client, payload):
     tags = [tag for tag, _ in dom.elements]
     assert "img" not in tags and "svg" not in tags and "iframe" not in tags
     assert tags.count("textarea") == 1
-    assert len([1 for tag, a in dom.elements if tag == "script"]) == 2  # render.js, page.js
+    assert len([1 for tag, a in dom.elements if tag == "script"]) == 2 + len(PAGE_SCRIPTS)  # definitions.js, render.js, the page's modules
 
 
 def test_cross_site_post_is_refused(client):
@@ -231,7 +232,7 @@ def test_extension_lib_only(client):
         assert client.get(bad).status_code == 404, bad
 
 
-# ---- units: the segmenting and numbers the template and page.js share -------------------
+# ---- units: the segmenting and numbers the template and the scripted page share ---------
 
 def _finding(start, end, rule="r", category="pressure", severity="warning", field="body"):
     return Finding(rule=rule, category=category, severity=severity, message="m", why="", start=start, end=end,
@@ -259,7 +260,7 @@ def test_view_keeps_email_level_findings_out_of_the_text(page_app):
     assert [s["findings"] for s in view["subject"]] == [[3]]
     assert [(g["category"], g["label"], g["findings"]) for g in view["groups"]] == [
         ("pressure", "Pressure", [1, 3]), ("grammar", "Grammar", [2])]
-    assert (view["score"], view["verdict"]) == ("42", "one-way")
+    assert (view["panel"]["score"], view["panel"]["verdict"]) == ("42", "one-way")
     assert view["apply"][1] == "body:0:4" and view["apply"][3] == "subject:0:2"
 
 
@@ -288,13 +289,13 @@ def test_the_scripts_lint_needs_the_token_and_keeps_the_limit(app_for):
         assert r.status_code == 413 and r.get_json()["error"]["code"] == "text_too_long"
 
 
-def test_numbers_round_like_javascript():
-    # JS toFixed/Math.round round half up; Python's format would give 0.12 and 2.
-    assert fmt_number(0.125, 2) == "0.13"
-    assert fmt_number(2.5) == "3"
-    assert fmt_number(6.25, 1) == "6.3"
-    assert fmt_number(None) == "\u2013"
-    rows = {r["key"]: r for r in stat_rows({"words": 40, "you_ratio": 1.0,
+def test_numbers_round_half_up():
+    # The panel's numbers are formatted once, here; halves round up (Python's format would give 0.12 and 2).
+    assert format_number(0.125, 2) == "0.13"
+    assert format_number(2.5) == "3"
+    assert format_number(6.25, 1) == "6.3"
+    assert format_number(None) == "\u2013"
+    rows = {r["key"]: r for r in stats_rows({"words": 40, "you_ratio": 1.0,
                                              "targets": {"words": {"min": 50, "max": 125},
                                                          "you_ratio": {"min": 1.0}}})}
     assert rows["words"]["state"] == "low" and rows["words"]["target"] == "target 50\u2013125"

@@ -17,6 +17,7 @@ import requests
 
 from twoway.languagetool_server import free_port
 from loopback import LoopbackServer
+from owned import start, stop_group
 
 ROOT = Path(__file__).resolve().parents[2]
 TWOWAY = str(Path(sys.executable).parent / "twoway")
@@ -53,7 +54,9 @@ def private_kb(pid: int) -> int:
 
 
 class ServeProcess:
-    """`twoway serve` on a free loopback port; stop() sends SIGTERM and waits."""
+    """`twoway serve` on a free loopback port, in a process group of its own; stop() sends SIGTERM,
+    waits, and kills whatever is left of the group (the workers too). One that does not come up
+    is stopped before the error is raised."""
 
     def __init__(self, workers: int = 2, env: dict | None = None, port: int | None = None,
                  args: tuple = (), ready_timeout: float = 150.0):
@@ -61,10 +64,14 @@ class ServeProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(prefix="twoway-serve-", suffix=".log", delete=False)
         full_env = {**os.environ, "TWOWAY_LANGUAGETOOL": "off", **(env or {})}
-        self.process = subprocess.Popen(
+        self.process = start(
             [TWOWAY, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers), *args],
             env=full_env, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT)
-        self.wait_healthy(ready_timeout)
+        try:
+            self.wait_healthy(ready_timeout)
+        except BaseException:
+            self.stop(timeout=10)
+            raise
 
     @property
     def pid(self) -> int:
@@ -102,13 +109,7 @@ class ServeProcess:
         os.kill(self.pid, sig)
 
     def stop(self, timeout: float = 60) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_group(self.process, signal.SIGTERM, timeout)
         return self.process.returncode
 
 
@@ -222,9 +223,9 @@ class NginxLayout:
         check = subprocess.run([NGINX, "-t", "-p", str(folder), "-e", str(folder / "error.log"),
                                 "-c", str(folder / "nginx.conf")], capture_output=True, text=True, timeout=30)
         assert check.returncode == 0, check.stderr
-        self.process = subprocess.Popen([NGINX, "-p", str(folder), "-e", str(folder / "error.log"),
-                                         "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
-                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = start([NGINX, "-p", str(folder), "-e", str(folder / "error.log"),
+                              "-c", str(folder / "nginx.conf"), "-g", "daemon off;"],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.url = f"https://127.0.0.1:{self.https_port}"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -233,6 +234,7 @@ class NginxLayout:
                     return
             except OSError:
                 time.sleep(0.1)
+        self.stop()
         raise RuntimeError("nginx did not listen")
 
     def session(self) -> requests.Session:
@@ -242,13 +244,8 @@ class NginxLayout:
         return s
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGQUIT)  # nginx's graceful stop
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        # SIGQUIT is `nginx -s quit` (graceful); then its group, the worker with it, is killed.
+        stop_group(self.process, signal.SIGQUIT, timeout=20)
 
 
 def socket_connect(port: int):

@@ -1,6 +1,7 @@
 """Load and faults on the production layout (issue 10): nginx (deploy/nginx/twoway.conf) in
 front of two `twoway serve` with two workers each, one real LanguageTool shared by URL, 32
-well-behaved clients linting varied real emails (cut at run time from ../shared/realworld).
+well-behaved clients linting varied real emails (cut at run time from the public labelled set, not shipped:
+without it the test skips, saying where to put it).
 
 1. a baseline run, then the same run with attackers mixed in (slow clients, huge bodies, bad
    tokens, odd JSON, 50,000 dots): no 5xx and no connection error for the well-behaved
@@ -11,6 +12,7 @@ well-behaved clients linting varied real emails (cut at run time from ../shared/
 Bounded: LOAD_SECONDS (default 20) per run, loopback only."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -21,11 +23,12 @@ import ssl
 import statistics
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
 from twoway import languagetool_server as lts
+
+from realdata import realworld_texts
 
 from .harness import NGINX, NGINX_CONF, NginxLayout, ServeProcess
 
@@ -35,16 +38,13 @@ pytestmark = [pytest.mark.load,
 SECONDS = float(os.environ.get("LOAD_SECONDS", "20"))
 CLIENTS = 32
 TOKEN = "load-test-token"
-REALWORLD = Path(__file__).resolve().parents[3] / "shared" / "realworld" / "emails.jsonl"
 FAIL_TIMEOUT = float(re.search(r"fail_timeout=(\d+)s", NGINX_CONF.read_text()).group(1))
 
 
 def varied_emails(n_words: int = 120) -> list[str]:
-    if not REALWORLD.exists():
-        pytest.skip("../shared/realworld is not here")
     words = []
-    for line in REALWORLD.read_text(encoding="utf-8").splitlines():
-        words += json.loads(line)["text"].split()
+    for text in realworld_texts():
+        words += text.split()
     return [" ".join(words[i:i + n_words]) for i in range(0, len(words) - n_words, n_words)]
 
 
@@ -55,16 +55,20 @@ def stack(tmp_path_factory):
         if os.environ.get("CI"):
             pytest.fail("LanguageTool needs Java >= 17 and its jars (make languagetool)")
         pytest.skip("no Java >= 17 or no LanguageTool jars")
-    lt.start()
-    assert lt.wait_ready(120), f"LanguageTool did not start (log {lt.log_path})"
-    env = {"TWOWAY_LANGUAGETOOL": lt.url, "TWOWAY_API_TOKEN": TOKEN, "TWOWAY_LANGUAGETOOL_PROBE_INTERVAL": "0.5"}
-    backends = [ServeProcess(workers=2, env=env) for _ in range(2)]
-    nginx = NginxLayout(tmp_path_factory.mktemp("nginx-load"), [b.port for b in backends])
-    yield {"lt": lt, "backends": backends, "nginx": nginx, "env": env, "emails": varied_emails()}
-    nginx.stop()
-    for b in backends:
-        b.stop()
-    lt.stop()
+    emails = varied_emails()  # skips (saying where to put the set) before anything is started
+    # Whatever was started is stopped, also when a later step fails (a fixture that raises before
+    # its yield gets no teardown); the backends are stopped as the test left them (it replaces one).
+    backends = []
+    with contextlib.ExitStack() as started:
+        lt.start()
+        started.callback(lt.stop)
+        assert lt.wait_ready(120), f"LanguageTool did not start (log {lt.log_path})"
+        env = {"TWOWAY_LANGUAGETOOL": lt.url, "TWOWAY_API_TOKEN": TOKEN, "TWOWAY_LANGUAGETOOL_PROBE_INTERVAL": "0.5"}
+        started.callback(lambda: [b.stop() for b in backends])
+        backends += [ServeProcess(workers=2, env=env) for _ in range(2)]
+        nginx = NginxLayout(tmp_path_factory.mktemp("nginx-load"), [b.port for b in backends])
+        started.callback(nginx.stop)
+        yield {"lt": lt, "backends": backends, "nginx": nginx, "env": env, "emails": emails}
 
 
 class Clients:

@@ -4,6 +4,7 @@ both using one LanguageTool by URL. A stopped backend is routed around with noth
 98 slow clients held at nginx leave everyone else served."""
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import ssl
@@ -23,15 +24,18 @@ EMAIL = "Hi Sam, thanks for the call on {n}. Would Tuesday suit your team for a 
 
 @pytest.fixture(scope="module")
 def layout(tmp_path_factory):
-    lt = SlowLanguageTool(delay=0.0)
-    env = {"TWOWAY_LANGUAGETOOL": lt.url}
-    backends = [ServeProcess(workers=1, env=env) for _ in range(2)]
-    nginx = NginxLayout(tmp_path_factory.mktemp("nginx"), [b.port for b in backends])
-    yield {"lt": lt, "backends": backends, "nginx": nginx, "env": env}
-    nginx.stop()
-    for b in backends:
-        b.stop()
-    lt.close()
+    # Whatever was started is stopped, also when a later step fails (a fixture that raises before
+    # its yield gets no teardown); the backends are stopped as the test left them (it replaces one).
+    backends = []
+    with contextlib.ExitStack() as started:
+        lt = SlowLanguageTool(delay=0.0)
+        started.callback(lt.close)
+        env = {"TWOWAY_LANGUAGETOOL": lt.url}
+        started.callback(lambda: [b.stop() for b in backends])
+        backends += [ServeProcess(workers=1, env=env) for _ in range(2)]
+        nginx = NginxLayout(tmp_path_factory.mktemp("nginx"), [b.port for b in backends])
+        started.callback(nginx.stop)
+        yield {"lt": lt, "backends": backends, "nginx": nginx, "env": env}
 
 
 def lint(session, url, n, grammar=True):

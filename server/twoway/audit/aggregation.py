@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from ..findings import ONE_WAY_CATEGORIES
+from ..definitions import ONE_WAY_CATEGORIES
 
 MALFORMED_NAMED = 200  # the report names this many malformed messages, and counts them all
 

@@ -11,12 +11,12 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
-from ..findings import ONE_WAY_CATEGORIES
+from ..definitions import CATEGORIES, ONE_WAY_CATEGORIES
 from .extraction import Malformed, extract
 from .masking import example, template_key
 from .sources import RawItem
 
-COUNTED_CATEGORIES = ("pressure", "self_focus", "style", "grammar", "spelling")
+COUNTED_CATEGORIES = CATEGORIES
 EXAMPLES_PER_EMAIL = 3
 
 

@@ -6,11 +6,12 @@ import html
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..definitions import category_colours, verdict_of
 from .aggregation import Aggregate
 
 VERDICT_COLOURS = {"one-way": "#c0392b", "mixed": "#e0a100", "two-way": "#2e8b57"}
-CATEGORY_COLOURS = {"pressure": "#c0392b", "self_focus": "#8e44ad", "style": "#2c7fb8",
-                    "grammar": "#7f8c8d", "spelling": "#95a5a6"}
+# The categories' colours are the extension's and the page's (twoway.css).
+CATEGORY_COLOURS = category_colours()
 TOP_SENDERS = 40
 TOP_RULES = 15
 TOP_TEMPLATES = 15
@@ -33,10 +34,6 @@ def _e(value) -> str:
     return html.escape(str(value))
 
 
-def score_band(score: float) -> str:
-    return "two-way" if score >= 75 else "mixed" if score >= 45 else "one-way"
-
-
 def build_report(agg: Aggregate, sources: list[str], seconds: float) -> str:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
@@ -54,7 +51,7 @@ def build_report(agg: Aggregate, sources: list[str], seconds: float) -> str:
     counts = [sum(agg.scores[s] for s in range(b, min(b + 5, 101) if b < 100 else 101)) for b in bins[:-1]]
     counts[-1] += agg.scores[100]
     fig = go.Figure(go.Bar(x=[f"{b}–{b + 4 if b < 95 else 100}" for b in bins[:-1]], y=counts,
-                           marker_color=[VERDICT_COLOURS[score_band(b + 2)] for b in bins[:-1]],
+                           marker_color=[VERDICT_COLOURS[verdict_of(b + 2)] for b in bins[:-1]],
                            hovertemplate="score %{x}: %{y} emails<extra></extra>"))
     fig.update_layout(title="Alignment score of the team's emails (0 one-way, 100 two-way)",
                       xaxis_title="alignment score", yaxis_title="emails", height=360)
@@ -71,7 +68,7 @@ def build_report(agg: Aggregate, sources: list[str], seconds: float) -> str:
         fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
                             subplot_titles=("mean alignment score, lowest first", "one-way sentences per 100 emails"))
         fig.add_trace(go.Bar(y=names, x=means, orientation="h", customdata=tops,
-                             marker_color=[VERDICT_COLOURS[score_band(m)] for m in means],
+                             marker_color=[VERDICT_COLOURS[verdict_of(m)] for m in means],
                              hovertemplate="%{y}: %{x}<br>top rules: %{customdata}<extra></extra>"), 1, 1)
         fig.add_trace(go.Bar(y=names, x=per100, orientation="h", customdata=tops, marker_color="#34495e",
                              hovertemplate="%{y}: %{x} per 100 emails<br>top rules: %{customdata}<extra></extra>"),
@@ -125,7 +122,7 @@ def build_report(agg: Aggregate, sources: list[str], seconds: float) -> str:
         labels = [f"T{i + 1}" for i in range(len(templates))]
         fig = go.Figure(go.Bar(x=labels, y=[t.score for t in templates], customdata=[t.sends for t in templates],
                                text=[t.score for t in templates], textposition="outside",
-                               marker_color=[VERDICT_COLOURS[score_band(t.score)] for t in templates],
+                               marker_color=[VERDICT_COLOURS[verdict_of(t.score)] for t in templates],
                                hovertemplate="%{x}: score %{y}, sent %{customdata} times<extra></extra>"))
         fig.update_layout(title="Templates (near-duplicate bodies) by score: retire from the left",
                           yaxis=dict(range=[0, 100], title="alignment score"), height=320)

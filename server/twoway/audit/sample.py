@@ -1,6 +1,6 @@
 """A generated team mailbox for tests, benchmarks and the report screenshot.
 
-Every sentence here was written for Two-Way (none comes from ../shared/realworld). A team of
+Every sentence here was written for Two-Way (none comes from the public labelled set of real email). A team of
 reps sends templates (merge fields filled in) and one-off emails of realistic, mixed lengths,
 some with a quoted reply, a forwarded message or a signature under them, some as HTML only.
 Reps lean on pressure at different rates, and less so month after month (coaching works).

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Mapping
+from typing import Any, ClassVar, Mapping
 
+from ..contexts import EmailContext, SentenceContext
 from ..findings import Finding
-
-if TYPE_CHECKING:
-    from ..engine import EmailContext, SentenceContext
 
 
 class RulePackError(ValueError):
@@ -112,10 +110,10 @@ class Rule:
     def from_mapping(cls, common: dict, fields: Fields) -> "Rule":
         raise NotImplementedError
 
-    def check_sentence(self, sentence: "SentenceContext", found: list[Finding]) -> Finding | None:
+    def check_sentence(self, sentence: SentenceContext, found: list[Finding]) -> Finding | None:
         raise NotImplementedError
 
-    def check_email(self, email: "EmailContext") -> Finding | None:
+    def check_email(self, email: EmailContext) -> Finding | None:
         raise NotImplementedError
 
     @property

@@ -14,35 +14,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Mapping
 
+from ..definitions import ONE_WAY_CATEGORIES
 from ..findings import Finding
 from ..guards import GUARDS
-from ..textutil import normalize_apostrophes
+from ..sentences import normalize_apostrophes
+from ..word_features import sentence_features
 from .base import Fields, Rule
 
-_TOKEN = re.compile(r"[a-z0-9']+")
-MIN_CLASSIFIED_WORDS = 4
 # Extra log-odds a learned rule needs on a sentence a rule of another category already flagged.
 CROSS_MARGIN = 6.0
 # Log-odds by which a family must lead the next one before a learned flag borrows its wording.
 FAMILY_MARGIN = 4.0
 # Sentence kinds a learned rule judges: a list item is a recap or a fact, not a pitch.
 CLASSIFIED_KINDS = frozenset({"body", "ps", "subject"})
-
-
-def sentence_features(text: str) -> set[str]:
-    """Lower-case words and word pairs, and the same over word stems (first five letters), so
-    "expires", "expiring" and "expiry" count together."""
-    words = _TOKEN.findall(text.lower())
-    stems = ["~" + w[:5] for w in words]
-    return (set(words) | {f"{a} {b}" for a, b in zip(words, words[1:])}
-            | set(stems) | {f"{a} {b}" for a, b in zip(stems, stems[1:])})
-
-
-def classifier_features(text: str) -> set[str] | None:
-    """Features of a sentence, or None when it is under four words: too little evidence."""
-    if len(_TOKEN.findall(text.lower())) < MIN_CLASSIFIED_WORDS:
-        return None
-    return sentence_features(text)
 
 
 class NaiveBayes:
@@ -87,8 +71,8 @@ class ClassifierRule(Rule):
 
     @classmethod
     def from_mapping(cls, common: dict, fields: Fields) -> "ClassifierRule":
-        if common["category"] not in ("pressure", "self_focus"):
-            fields.fail("category", "a classifier rule is for pressure or self_focus")
+        if common["category"] not in ONE_WAY_CATEGORIES:
+            fields.fail("category", "a classifier rule is for one-way writing: " + " or ".join(ONE_WAY_CATEGORIES))
         families = fields.get("families") or {}
         if not isinstance(families, dict) or not all(isinstance(k, str) and isinstance(v, str)
                                                       for k, v in families.items()):

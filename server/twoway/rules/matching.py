@@ -16,7 +16,7 @@ import functools
 import re
 from typing import Callable, Iterable, Iterator
 
-from ..textutil import normalize_apostrophes
+from ..sentences import normalize_apostrophes
 
 try:  # Python 3.11+
     import re._parser as _sre_parse

@@ -1,4 +1,8 @@
-"""`ratio` rules: two counts over the whole email whose ratio is off target (e.g. we/you)."""
+"""`ratio` rules: two counts over the whole email whose ratio is off target (e.g. we/you).
+
+`numerator` and `denominator` are patterns, or the name of one of the pronoun sets that the stats
+count too (pronouns.PRONOUN_SETS: `seller_pronouns`, `reader_pronouns`), so a rule that weighs
+"we" against "you" counts the same words as the numbers the rep sees."""
 from __future__ import annotations
 
 import re
@@ -6,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from ..findings import Finding
+from ..pronouns import PRONOUN_SETS
 from .base import Fields, Rule
 
 
@@ -24,8 +29,8 @@ class RatioRule(Rule):
 
     @classmethod
     def from_mapping(cls, common: dict, fields: Fields) -> "RatioRule":
-        numerator = fields.search_regex("numerator", required=True)
-        denominator = fields.search_regex("denominator", required=True)
+        numerator = _count_pattern(fields, "numerator")
+        denominator = _count_pattern(fields, "denominator")
         low, high = fields.number("min"), fields.number("max")
         if low is None and high is None:
             fields.fail("max", "a ratio rule needs min, max or both")
@@ -42,3 +47,12 @@ class RatioRule(Rule):
         if (self.max is not None and ratio > self.max) or (self.min is not None and ratio < self.min):
             return self.finding(0, 0)
         return None
+
+
+def _count_pattern(fields: Fields, name: str) -> re.Pattern:
+    value = fields.get(name)
+    if isinstance(value, str) and value in PRONOUN_SETS:
+        return PRONOUN_SETS[value]
+    if isinstance(value, str) and value.endswith("_pronouns"):
+        fields.fail(name, "pronoun sets are " + ", ".join(sorted(PRONOUN_SETS)))
+    return fields.search_regex(name, required=True)

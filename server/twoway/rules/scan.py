@@ -34,7 +34,7 @@ from .base import Fields, Rule
 from .matching import pattern_problem
 
 if TYPE_CHECKING:
-    from ..engine import TextContext
+    from ..contexts import TextContext
 
 SCAN_FIELDS = ("body", "subject")
 SKIPPABLE = ("quote", "signature", "signoff", "greeting", "ps")

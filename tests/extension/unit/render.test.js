@@ -1,35 +1,57 @@
 "use strict";
-// The numbers panel judges each number against the targets in the lint answer (stats.targets,
-// which the server derives from its pack); the built-in ones only when an answer has none.
+// The numbers panel draws the server's display-ready "panel" as it is (the server formats every
+// number once: server/twoway/stats_panel.py), and the categories come from lib/definitions.js.
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const { load } = require("./helpers");
 
-const w = load("", ["lib/render.js"]);
+const w = load("", ["lib/definitions.js", "lib/render.js"]);
 
-function rows(stats) {
-  const panel = w.TwoWayRender.buildStatsPanel(stats);
-  const out = {};
-  for (const tr of panel.querySelectorAll("tr[data-metric]")) {
-    out[tr.dataset.metric] = { target: tr.querySelector(".tw-stats-target").textContent, state: tr.dataset.state };
-  }
-  return out;
-}
+const PANEL = {
+  score: "72", verdict: "mixed",
+  rows: [
+    { key: "words", label: "Words", value: "30", target: "target 50\u2013125", state: "low" },
+    { key: "reading_grade", label: "Reading grade", value: "6.3", target: "", state: null },
+    { key: "you_ratio", label: "You / I", value: "3 / 1", target: "target \u2265 1", state: "ok" },
+  ],
+};
 
-test("targets come from the answer", () => {
-  const r = rows({ words: 30, questions: 0, targets: { words: { min: 20, max: 40 }, questions: { min: 2 } } });
-  assert.equal(r.words.target, "target 20\u201340");
-  assert.equal(r.words.state, "ok");
-  assert.equal(r.questions.target, "target \u2265 2");
-  assert.equal(r.questions.state, "low");
-  // A metric the answer sets no target for is shown without one (not with a built-in number).
-  assert.equal(r.reading_grade.target, "");
-  assert.equal(r.reading_grade.state, undefined);
+test("the panel shows the server's values, targets and states as they are", () => {
+  const panel = w.TwoWayRender.buildStatsPanel(PANEL);
+  assert.equal(panel.querySelector(".tw-stats-score").textContent, "72");
+  const verdict = panel.querySelector(".tw-stats-verdict");
+  assert.equal(verdict.textContent, "mixed");
+  assert.equal(verdict.dataset.verdict, "mixed");
+  const rows = [...panel.querySelectorAll("tr[data-metric]")].map((tr) => [
+    tr.dataset.metric, tr.querySelector("th").textContent, tr.querySelector(".tw-stats-value").textContent,
+    tr.querySelector(".tw-stats-target").textContent, tr.dataset.state]);
+  assert.deepEqual(rows, [
+    ["words", "Words", "30", "target 50\u2013125", "low"],
+    ["reading_grade", "Reading grade", "6.3", "", undefined],
+    ["you_ratio", "You / I", "3 / 1", "target \u2265 1", "ok"],
+  ]);
 });
 
-test("an answer without targets falls back to the built-in ones", () => {
-  const r = rows({ words: 30 });
-  assert.equal(r.words.target, "target 50\u2013125");
-  assert.equal(r.words.state, "low");
-  assert.deepEqual(rows({ words: 30, targets: {} }).words, r.words);
+test("email-level findings are listed under the numbers; span findings are not", () => {
+  const issues = [
+    { start: 0, end: 0, rule: "style.too-long", category: "style", message: "Long email.", why: "Readers skim." },
+    { start: 3, end: 9, rule: "pressure.x", category: "pressure", message: "Pushy." },
+  ];
+  const panel = w.TwoWayRender.buildStatsPanel(PANEL, { issues });
+  const notes = [...panel.querySelectorAll(".tw-stats-note")];
+  assert.deepEqual(notes.map((n) => n.dataset.rule), ["style.too-long"]);
+  assert.equal(notes[0].textContent, "Long email. Readers skim.");
+});
+
+test("no panel draws an empty one, not an error", () => {
+  const panel = w.TwoWayRender.buildStatsPanel(undefined);
+  assert.equal(panel.querySelector(".tw-stats-score").textContent, "\u2013");
+  assert.equal(panel.querySelectorAll("tr").length, 0);
+});
+
+test("the categories and their labels come from lib/definitions.js", () => {
+  const keys = Array.from(w.TwoWayDefinitions.categories, (c) => c.key);
+  assert.deepEqual(Array.from(Object.keys(w.TwoWayRender.CATEGORIES)), keys);
+  for (const c of w.TwoWayDefinitions.categories) assert.equal(w.TwoWayRender.categoryLabel(c.key), c.label);
+  assert.equal(w.TwoWayRender.categoryLabel("self_focus"), "Self-focus");
 });

@@ -11,7 +11,7 @@ Config: LANGUAGETOOL = "auto" (start a local server from the Maven-resolved jars
 >= 17 and the jars are present, else run without grammar) | "off" | the URL of a LanguageTool
 server; LANGUAGETOOL_TIMEOUT (seconds a lint waits); LANGUAGETOOL_CACHE_SIZE (sentences).
 
-How a check works: the body and subject are split into sentences (textutil.split_sentences);
+How a check works: the body and subject are split into sentences (sentences.split_sentences);
 sentences already in the LRU cache cost nothing; the others are sent to LanguageTool in one
 request, joined as paragraphs, through language-tool-python's remote_server mode. LanguageTool
 answers in UTF-16 offsets into that joined text; each match is given back to its sentence and
@@ -33,57 +33,19 @@ import logging
 import os
 import re
 import threading
-import urllib.parse
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
+from .caches import SharedSentenceCache
 from .findings import Finding
-from .textutil import Sentence, SharedSentenceCache, Utf16Map, split_sentences, utf16_len
+from .languagetool_answers import SEPARATOR, dedupe, parse_answer
+from .languagetool_client import LanguageToolUnavailable, base_url, make_client
+from .sentences import Sentence, split_sentences
 
 log = logging.getLogger("twoway.grammar")
 
-LANGUAGE = "en-US"
-
-# LanguageTool rules Two-Way turns off, with the reason for each. Emails are not essays.
-DISABLED_RULES: dict[str, str] = {
-    # Typography that only matters in print: mail clients render these the same, and reps type
-    # on keyboards that produce the plain forms.
-    "EN_QUOTES": "straight vs curly quotes is a typesetting choice, not an error in an email",
-    "TYPOGRAPHICAL_APOSTROPHE": "straight vs curly apostrophes: typesetting only",
-    "TYPEWRITER_APOSTROPHE": "straight vs curly apostrophes: typesetting only",
-    "DASH_RULE": "hyphen vs en/em dash is print typography",
-    "EN_DASH_RULE": "hyphen vs en dash is print typography",
-    "HYPHEN_TO_EN": "hyphen vs en dash is print typography",
-    "TWO_HYPHENS": "'--' for a dash is normal in plain-text email",
-    "ELLIPSIS": "'...' vs the single ellipsis character: typesetting only",
-    "MULTIPLICATION_SIGN": "'2x' vs '2×': typesetting only",
-    "ARROWS": "'->' vs '→': typesetting only",
-    "TRADEMARK": "'(tm)' vs '™': typesetting only",
-    "R_SYMBOL": "'(r)' vs '®': typesetting only",
-    "COPYRIGHT": "'(c)' vs '©': typesetting only",
-    "WHITESPACE_RULE": "repeated spaces collapse when the email is rendered",
-    "CONSECUTIVE_SPACES": "repeated spaces collapse when the email is rendered",
-    "CONSECUTIVE_SPACES_SINGLE_CHAR": "repeated spaces collapse when the email is rendered",
-    "SPACE_BETWEEN_NUMBER_AND_WORD": "'3pm', '30min' are normal email shorthand",
-    "UNIT_SPACE": "'10GB', '5min' are normal email shorthand",
-    # Email structure: greetings, sign-offs and signatures are lines, not sentences.
-    "PUNCTUATION_PARAGRAPH_END": "greeting, sign-off and signature lines ('Best,', 'José') end without a period",
-    "UPPERCASE_SENTENCE_START": "after 'Hi Zoë,' the next line may continue the sentence in lower case",
-    "EN_UNPAIRED_BRACKETS": "emoticons such as ':)' and list markers such as '1)' are not brackets",
-    # Names: people and companies spell their own names.
-    "EN_DIACRITICS_REPLACE": "would 'correct' names such as 'Jose' or 'Zoe' that their owners spell without accents",
-    # Rules that compare sentences with each other; Two-Way checks (and caches) each sentence alone.
-    "ENGLISH_WORD_REPEAT_BEGINNING_RULE": "compares consecutive sentences, which per-sentence checking cannot see",
-    "EN_CONSISTENT_APOS": "compares apostrophes across sentences, which per-sentence checking cannot see",
-    "EN_WORD_COHERENCY": "compares spellings across sentences, which per-sentence checking cannot see",
-}
-
-_SPELLING_CATEGORIES = {"TYPOS"}
-_MAX_REPLACEMENTS = 5
-_SEPARATOR = "\n\n"  # sentences of one request are separate paragraphs for LanguageTool
 _WARM_UP = "Thanks for the call yesterday. He go to the store."
 # A fresh LanguageTool (JIT, dictionaries) is slow on its first checks: a few varied texts before
 # the first lint, so the first minute of a server has grammar.
@@ -99,41 +61,6 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Longer "sentences" are not prose (runs of punctuation, pasted logs or tables): sent to
 # LanguageTool they cost seconds of its shared time and thousands of matches to read.
 _MAX_SENTENCE_CHARS = 2000
-
-
-class LanguageToolUnavailable(Exception):
-    """LanguageTool did not answer, answered late, or answered something unreadable."""
-
-
-def _make_client(url: str, timeout: float):
-    """A language-tool-python client in remote_server mode (it never downloads or starts anything)."""
-    import language_tool_python
-
-    class _RemoteClient(language_tool_python.LanguageTool):
-        def check_json(self, text: str) -> Any:
-            # language-tool-python's own check() builds Match objects whose offset fix-up for
-            # characters above U+FFFF uses class-level state shared by all threads; we read
-            # the JSON (same request, same parameters) and convert UTF-16 offsets ourselves.
-            # One try: a retry would double the time a lint waits.
-            endpoint = urllib.parse.urljoin(self._url, "check")
-            return self._query_server(endpoint, self._create_params(text), num_tries=1, method="post")
-
-    client = _RemoteClient.__new__(_RemoteClient)
-    client._TIMEOUT = timeout  # per-request (connect, read) timeout, instead of the library's 300 s
-    host = urllib.parse.urlparse(url).hostname or ""
-    proxies = {"http": None, "https": None} if host in ("127.0.0.1", "localhost", "::1") else None
-    client.__init__(language=LANGUAGE, remote_server=url, proxies=proxies)
-    client.disabled_rules = set(DISABLED_RULES)
-    return client
-
-
-def _base_url(setting: str) -> str:
-    url = setting.strip().rstrip("/")
-    if "://" not in url:
-        url = "http://" + url
-    if url.endswith("/v2"):
-        url = url[:-3]
-    return url + "/"
 
 
 class GrammarService:
@@ -158,7 +85,7 @@ class GrammarService:
             self.state = "off"
             return
         if self.mode == "url":
-            self.url = _base_url(setting)
+            self.url = base_url(setting)
         self.state = "unavailable"  # until LanguageTool answers
         self._start_threads()
 
@@ -181,7 +108,7 @@ class GrammarService:
         client, self._client = self._client, None
         if self.state == "ok" and self.url:
             try:  # a client of its own (the parent's was already warmed up: no warm-up again)
-                self._client = _make_client(self.url, timeout=client._TIMEOUT if client else (1.0, self.timeout))
+                self._client = make_client(self.url, timeout=client._TIMEOUT if client else (1.0, self.timeout))
             except Exception:
                 self.state = "unavailable"
         self._start_threads()
@@ -239,7 +166,7 @@ class GrammarService:
         """One LanguageTool request for `sentences`; fills the cache (even if the lint gave up)."""
         sendable = [_LONE_SURROGATE.sub("\ufffd", s) for s in sentences]
         try:
-            answer = client.check_json(_SEPARATOR.join(sendable))
+            answer = client.check_json(SEPARATOR.join(sendable))
         except Exception as exc:  # LanguageToolError, RateLimitError, requests errors
             raise LanguageToolUnavailable("LanguageTool request failed (%s)" % type(exc).__name__) from None
         parsed = parse_answer(answer, sendable)
@@ -307,7 +234,7 @@ class GrammarService:
                             restarts += 1
                             self.local.start()
                             self.local.wait_ready(timeout=120)
-                        self.url = _base_url(self.local.url) if self.local.url else None
+                        self.url = base_url(self.local.url) if self.local.url else None
                     if self.url and self._connect():
                         restarts = 0
                         self._set_state("ok")
@@ -324,7 +251,7 @@ class GrammarService:
         if not is_answering(self.url, timeout=1.0):
             return False
         try:
-            client = _make_client(self.url, timeout=(1.0, 60.0))
+            client = make_client(self.url, timeout=(1.0, 60.0))
             answer = client.check_json(_WARM_UP)
             parse_answer(answer, [_WARM_UP])
             for text in _WARM_UP_MORE:
@@ -342,121 +269,3 @@ class GrammarService:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
         # The `auto` server is shared by the process and stopped at exit (languagetool_server).
-
-
-# -- reading LanguageTool's answer ---------------------------------------------------------
-
-def parse_answer(answer: Any, sentences: list[str]) -> dict[str, tuple[Finding, ...]]:
-    """Matches per sentence, from LanguageTool's JSON for the sentences joined by _SEPARATOR."""
-    if not isinstance(answer, dict) or not isinstance(answer.get("matches"), list):
-        raise LanguageToolUnavailable("LanguageTool answered something that is not a check result")
-    starts, lengths = [], []  # UTF-16 start and length of each sentence in the joined text
-    pos = 0
-    for s in sentences:
-        starts.append(pos)
-        lengths.append(utf16_len(s))
-        pos += lengths[-1] + len(_SEPARATOR)
-    maps: dict[int, Utf16Map] = {}
-    out: dict[str, list[Finding]] = {s: [] for s in sentences}
-    try:
-        for raw in answer["matches"]:
-            offset, length = int(raw["offset"]), int(raw["length"])
-            rule = raw["rule"]
-            rule_id = str(rule["id"])
-            if rule_id in DISABLED_RULES or length <= 0:
-                continue
-            i = _index_of(starts, offset)
-            if i < 0:
-                continue
-            sentence = sentences[i]
-            local = offset - starts[i]
-            if local + length > lengths[i]:
-                continue  # crosses into the separator: not one sentence's error
-            m = maps.setdefault(i, Utf16Map(sentence))
-            start, end = m.from_utf16(local), m.from_utf16(local + length)
-            if end <= start:
-                continue
-            match = _to_match(raw, rule, rule_id, sentence, start, end)
-            if match is not None:
-                out[sentence].append(match)
-    except (KeyError, TypeError, ValueError, AttributeError):
-        raise LanguageToolUnavailable("LanguageTool answered a malformed match") from None
-    return {s: tuple(v) for s, v in out.items()}
-
-
-def _index_of(starts: list[int], offset: int) -> int:
-    lo, hi = 0, len(starts) - 1
-    found = -1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        if starts[mid] <= offset:
-            found, lo = mid, mid + 1
-        else:
-            hi = mid - 1
-    return found
-
-
-def _to_match(raw: dict, rule: dict, rule_id: str, sentence: str, start: int, end: int) -> Finding | None:
-    category_info = rule.get("category") or {}
-    lt_category = str(category_info.get("id", ""))
-    issue_type = str(rule.get("issueType", ""))
-    spelling = lt_category in _SPELLING_CATEGORIES
-    span = sentence[start:end]
-    if spelling and _looks_like_a_name(span):
-        return None  # people, companies and products: the speller does not know them
-    if spelling or issue_type in ("grammar", "misspelling"):
-        severity = "error"
-    elif issue_type in ("style", "typographical", "whitespace", "register", "locale-violation"):
-        severity = "suggestion"
-    else:
-        severity = "warning"
-    replacements = tuple(
-        str(r["value"]) for r in (raw.get("replacements") or [])[:_MAX_REPLACEMENTS]
-        if isinstance(r, dict) and r.get("value") is not None
-    )
-    name = str(category_info.get("name") or ("Possible typo" if spelling else "Grammar"))
-    why = ("A one-way email is worse when it is also sloppy: the reader notices the mistake "
-           f"before the point. LanguageTool rule {rule_id} ({name}).")
-    # Offsets within the sentence; check() moves them into the field.
-    return Finding(
-        rule=rule_id, category="spelling" if spelling else "grammar", severity=severity,
-        message=str(raw.get("message", "")).strip() or "Possible mistake found.", why=why,
-        start=start, end=end, replacements=replacements, advice=str(raw.get("shortMessage") or ""),
-    )
-
-
-def _looks_like_a_name(word: str) -> bool:
-    """Capitalised words ('Zoë', 'Acme', 'HubSpot'), words with digits and addresses."""
-    return any(ch.isupper() or ch.isdigit() for ch in word) or any(ch in word for ch in "@/.:_")
-
-
-def dedupe(findings: Iterable[Finding]) -> list[Finding]:
-    """Drop repeated LanguageTool findings: the same rule on the same span, or the same
-    advice (span and replacements) from two rules."""
-    seen_rule, seen_fix, out = set(), set(), []
-    for f in findings:
-        key_rule = (f.field, f.start, f.end, f.rule)
-        key_fix = (f.field, f.start, f.end, f.replacements) if f.replacements else None
-        if key_rule in seen_rule or (key_fix is not None and key_fix in seen_fix):
-            continue
-        seen_rule.add(key_rule)
-        if key_fix is not None:
-            seen_fix.add(key_fix)
-        out.append(f)
-    return out
-
-
-def merge_findings(rule_findings: Iterable[Finding], grammar_findings: Iterable[Finding]) -> list[Finding]:
-    """Rule findings plus grammar findings. Where both cover the same span the reader sees both
-    (they say different things), except a grammar finding that repeats a rule finding: the
-    same span with the same replacements, or the same message."""
-    rules = list(rule_findings)
-    same = {(f.field, f.start, f.end, f.replacements) for f in rules if f.replacements}
-    same |= {(f.field, f.start, f.end, f.message) for f in rules}
-    out = list(rules)
-    for g in dedupe(grammar_findings):
-        if (g.replacements and (g.field, g.start, g.end, g.replacements) in same) or \
-                (g.field, g.start, g.end, g.message) in same:
-            continue
-        out.append(g)
-    return out

@@ -1,130 +1,14 @@
-"""Text helpers: UTF-16 offsets (the unit of JavaScript and LanguageTool) and sentences."""
+"""Caches of what was found per sentence: the linter's (one process) and LanguageTool's answers
+(shared by the worker processes of one server)."""
 from __future__ import annotations
 
 import hashlib
 import mmap
 import os
 import pickle
-import re
 import struct
 import threading
-from bisect import bisect_right
 from collections import OrderedDict
-from dataclasses import dataclass
-
-
-class Utf16Map:
-    """Converts code-point indices of one string to UTF-16 code-unit offsets and back.
-
-    Only characters above U+FFFF take two units, so a string without any needs no table.
-    Lone surrogates (valid in a Python str decoded from JSON) count as one unit, as in JS.
-    """
-
-    __slots__ = ("_astral",)
-
-    def __init__(self, text: str):
-        # Code-point indices of astral characters, ascending.
-        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if _has_astral(text) else []
-
-    def to_utf16(self, index: int) -> int:
-        if not self._astral:
-            return index
-        return index + bisect_right(self._astral, index - 1)
-
-    def from_utf16(self, offset: int) -> int:
-        """The code-point index whose UTF-16 offset is `offset` (rounded down inside a pair)."""
-        if not self._astral:
-            return offset
-        lo, hi = 0, offset
-        while lo < hi:  # smallest index whose utf16 offset >= offset
-            mid = (lo + hi) // 2
-            if self.to_utf16(mid) < offset:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo if self.to_utf16(lo) <= offset else lo - 1
-
-
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
-
-
-def _has_astral(text: str) -> bool:
-    return _ASTRAL.search(text) is not None
-
-
-def utf16_len(text: str) -> int:
-    return len(text) + len(_ASTRAL.findall(text))
-
-
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    start: int
-    end: int
-    text: str
-    kind: str = "body"  # body | list_item | ps | subject (emailparse.LINTED_KINDS)
-
-
-# Rules, guards and the classifier are written with a straight apostrophe.
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
-
-
-def normalize_apostrophes(text: str) -> str:
-    """Curly apostrophes made straight; the same length, so offsets hold."""
-    return text.translate(_APOSTROPHES)
-
-
-# Who a pronoun points at, and what a question is: the stats, the guards and the score share these.
-READER_PRONOUNS = re.compile(r"\b(?:you|your|yours|yourself|yourselves)\b", re.IGNORECASE)
-SELLER_PRONOUNS = re.compile(r"\b(?:I|me|my|mine|myself|we|us|our|ours|ourselves)\b", re.IGNORECASE)
-_QUESTION_END = re.compile(r"\?[\s\u201d\"')\]]*\Z")
-
-
-def is_question(sentence: str) -> bool:
-    """The sentence asks something: it ends with a question mark (closing quotes and brackets aside)."""
-    return _QUESTION_END.search(sentence, max(0, len(sentence) - 16)) is not None
-
-
-# A sentence ends at . ! ? … (with closing quotes/brackets) followed by space, or at a line
-# break. Common abbreviations and initials do not end one.
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof sr jr st vs etc inc ltd co corp e.g i.e approx dept est no fig jan feb mar apr "
-    "jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun u.s a.m p.m p.s p.p.s".split()
-)
-# Possessive runs: a long run of punctuation is scanned once, never backtracked into.
-_BOUNDARY = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]]*+(?=\s)|\n\s*+")
-# After a period, a lower-case word or a number continues the sentence ("ref. 4471", "approx. ten").
-_CONTINUES = re.compile(r"\s+[a-z0-9]")
-_LAST_WORD = re.compile(r"[\w.]+$")
-_LOOKBACK = 24  # the longest abbreviation or initial worth looking at before a period
-
-
-def split_sentences(text: str, kind: str = "body") -> list[Sentence]:
-    """Sentences with their code-point spans, leading/trailing whitespace trimmed. Linear in the
-    text: every boundary looks back a bounded number of characters."""
-    out: list[Sentence] = []
-    start = 0
-    for m in _BOUNDARY.finditer(text):
-        mark = m.group()
-        if mark[0] == ".":
-            if _CONTINUES.match(text, m.end()):
-                continue
-            word = _LAST_WORD.search(text, max(start, m.start() - _LOOKBACK), m.start())
-            if word and (word.group().lower().rstrip(".") in _ABBREVIATIONS or len(word.group()) == 1):
-                continue
-        end = m.start() if mark[0] == "\n" else m.end()
-        _append(text, start, end, out, kind)
-        start = m.end()
-    _append(text, start, len(text), out, kind)
-    return out
-
-
-def _append(text: str, start: int, end: int, out: list[Sentence], kind: str) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        out.append(Sentence(start, end, text[start:end], kind))
 
 
 class SentenceCache:
