@@ -228,3 +228,16 @@ def test_figures_on_the_real_sets_are_the_documented_ones():
 
 def _cell(n: int, emails: int) -> str:
     return f"{n} ({emails} emails)" if n else "0"
+
+
+def test_the_page_switch_lints_in_the_chosen_mode(client):
+    headers = {"Sec-Fetch-Site": "same-origin"}
+    send = client.post("/", data={"text": TEMPLATE, "subject": ""}, headers=headers).get_data(as_text=True)
+    template = client.post("/", data={"text": TEMPLATE, "subject": "", "mode": "template"},
+                           headers=headers).get_data(as_text=True)
+    assert 'data-rule="readiness.merge-field"' in send and 'data-rule="readiness.merge-field"' not in template
+    assert 'id="mode-template" name="mode" type="radio" value="template" checked' in template
+    assert 'id="mode-send" name="mode" type="radio" value="send" checked' in send
+    # The scripted page's own endpoint takes the same field.
+    body = client.post("/api/v1/page/lint", json={"text": TEMPLATE, "mode": "template", "grammar": False}).get_json()
+    assert body["mode"] == "template" and readiness(body) == []
