@@ -109,9 +109,6 @@ class ScanRule(Rule):
             return []
         if "no-thread" in self.when and email.has_thread:
             return []
-        body = email.scanned(self.skip)
-        if self.unless is not None and self.unless.search(body):
-            return []
         matches = []
         for field_name in self.fields_in:
             if field_name == "subject" and not email.subject:
@@ -129,6 +126,11 @@ class ScanRule(Rule):
                     if to_original is not None:
                         start, end = to_original(start, end)
                     matches.append((field_name, start, end, source))
+        if len(matches) < self.min_count:
+            return []
+        # `unless` last: it reads the whole body, and most emails have no match to silence.
+        if self.unless is not None and self.unless.search(email.scanned(self.skip)):
+            return []
         # One finding per place, in reading order (two patterns may find the same placeholder).
         matches = sorted(set(matches), key=lambda x: (x[0] != "subject", x[1], -x[2]))
         kept, last = [], {}
