@@ -6,10 +6,19 @@ A test that reads TWOWAY_* variables it sets itself builds its own app.
 """
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The feedback counts of every app and server the tests make go to a throwaway SQLite database,
+# never to the checkout's instance folder (tests/feedback/ give their own DATABASE_URL).
+_COUNTS_DIR = tempfile.mkdtemp(prefix="twoway-test-counts-")
+atexit.register(shutil.rmtree, _COUNTS_DIR, True)
+os.environ.setdefault("TWOWAY_DATABASE_URL", f"sqlite:///{_COUNTS_DIR}/twoway.db")
 
 from twoway import create_app
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from twoway.evaluate import email_auc, read_jsonl, sentence_scores
-from twoway.textutil import normalize_apostrophes
+from twoway.sentences import normalize_apostrophes
 
 DATA = Path(__file__).parent / "data"
 TRAINING = Path(__file__).parents[1] / "lint_rules" / "training"

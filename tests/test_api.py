@@ -162,7 +162,9 @@ def test_rules_health_and_openapi(client):
     rules = client.get("/api/v1/rules").get_json()["rules"]
     assert {r["category"] for r in rules} == {"pressure", "self_focus", "style", "readiness"}
     health = client.get("/healthz").get_json()
-    assert health == {"status": "ok", "version": health["version"], "rules": len(rules), "grammar": "off"}
+    assert health == {"status": "ok", "version": health["version"], "rules": len(rules), "grammar": "off",
+                      "profile": "balanced", "feedback": health["feedback"]}
+    assert health["feedback"]["state"] in ("ok", "unknown") and health["feedback"]["dropped"] == 0
     doc = client.get("/api/v1/openapi.json").get_json()
     assert doc["openapi"].startswith("3.") and "/api/v1/lint" in doc["paths"]
 

@@ -3,8 +3,10 @@
  *
  *   new TwoWayBadge(editorEl) -> .update({state, score, count, message, panel, issues})
  *                                .position() ; .destroy()
- * state: "idle" | "busy" | "ok" | "error" | "off". The host element carries data-state, data-score,
- * data-count and title (for tests and screen readers); the panel is TwoWayRender.buildStatsPanel
+ * state: "idle" | "busy" | "ok" | "error" | "setup". The host element in the page carries only
+ * data-state (a word) and data-panel: the score, the count and any message (which may name the
+ * server) live inside the closed shadow root (the button's aria-label, data-score, data-count), so
+ * the page cannot read them. The panel is TwoWayRender.buildStatsPanel
  * (or the error) and an "Options" button that opens the options page (TwoWayMessages.OPEN_OPTIONS).
  * Placed at the bottom right of the visible compose body, never over the page's own controls.
  */
@@ -39,6 +41,13 @@
     this.wrap.appendChild(this.panel);
     this.wrap.appendChild(this.button);
     this.shadow.appendChild(this.wrap);
+    // Underlines are not seen by a screen reader: the number of findings, and the finding under the
+    // caret (interact.js), are said through this live region.
+    this.live = document.createElement("div");
+    this.live.setAttribute("role", "status");
+    this.live.setAttribute("aria-live", "polite");
+    this.live.style.cssText = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;";
+    this.shadow.appendChild(this.live);
     this.last = {};
     this.update({ state: "idle" });
   }
@@ -51,18 +60,26 @@
     var state = info.state || "idle";
     var h = this.host;
     h.dataset.state = state;
-    h.dataset.score = info.score === undefined || info.score === null ? "" : String(info.score);
-    h.dataset.count = info.count === undefined ? "" : String(info.count);
     this.button.dataset.state = state;
+    this.button.dataset.score = info.score === undefined || info.score === null ? "" : String(info.score);
+    this.button.dataset.count = info.count === undefined ? "" : String(info.count);
     var label;
     if (state === "error") {
       this.score.textContent = "Two-Way: " + (info.short || "offline");
       this.count.textContent = "";
       label = info.message || "The Two-Way server is unreachable.";
     } else if (state === "ok") {
+      if (info.count !== this.lastCount) {
+        this.lastCount = info.count;
+        this.announce("Two-Way: " + (info.count || "no") + " finding" + (info.count === 1 ? "" : "s") + " in this message.");
+      }
       this.score.textContent = "\u25D0 " + (info.score === undefined || info.score === null ? "\u2013" : info.score);
       this.count.textContent = info.count ? String(info.count) : "";
       label = "Two-Way: alignment " + info.score + ", " + (info.count || 0) + " finding" + (info.count === 1 ? "" : "s") + ". Click for this email's numbers.";
+    } else if (state === "setup") {
+      this.score.textContent = "\u25D0 set up";
+      this.count.textContent = "";
+      label = "Two-Way is not set up yet: nothing is sent. Open its setup from the toolbar button.";
     } else if (state === "busy") {
       this.score.textContent = "\u25D0 \u2026";
       label = "Two-Way is reading\u2026";
@@ -73,9 +90,12 @@
     }
     this.button.title = label;
     this.button.setAttribute("aria-label", label);
-    h.title = label;
     if (!this.panel.hidden) this.renderPanel();
     this.position();
+  };
+
+  TwoWayBadge.prototype.announce = function (text) {
+    if (this.live.textContent !== text) this.live.textContent = text;
   };
 
   TwoWayBadge.prototype.renderPanel = function () {

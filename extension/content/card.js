@@ -9,26 +9,25 @@
  *   }
  * handlers: {onApply(rep), onIgnore(), onMute(), onClose(reason)}; rendering is TwoWayRender.buildCard.
  * Keyboard: Tab moves through the card's buttons, Esc closes it (focus goes back to the editor).
- * The host carries data-open / data-rule / data-category / data-replacements for tests; all text is set as text.
+ * A modal dialog (aria-modal, Tab stays inside, Esc closes and focus goes back to the text).
+ * opts: {focus, hover, mode: "apply" | "copy", extend(cardEl)} (extend: more buttons, e.g. feedback).
+ * The host carries only data-open and data-mode (no rule id, no score: nothing of the finding
+ * is readable by the page); all text is set as text.
  */
 (function (root) {
   "use strict";
-  var ext = root.chrome || root.browser;
   var cssPromise = null;
   var cssLoaded = null;      // the text, once known: new hosts get it synchronously
+  var pageCss = "";          // the underline and mirror styles only, for same-origin frames
 
   function cssText() {
     if (!cssPromise) {
       cssPromise = new Promise(function (resolve) {
-        try {
-          ext.runtime.sendMessage({ type: "css" }, function (resp) {
-            void (ext.runtime.lastError);
-            cssLoaded = resp && resp.ok ? resp.css : "";
-            resolve(cssLoaded);
-          });
-        } catch (err) {
-          resolve("");
-        }
+        root.TwoWayMessages.send({ type: root.TwoWayMessages.CSS }).then(function (resp) {
+          cssLoaded = resp && resp.ok ? resp.css : "";
+          pageCss = resp && resp.ok ? resp.pageCss || "" : "";
+          resolve(cssLoaded);
+        });
       });
     }
     return cssPromise;
@@ -64,11 +63,41 @@
         ev.preventDefault();
         ev.stopPropagation();
         close("escape");
+      } else if (ev.key === "Tab" && state) {
+        trapTab(ev);
       }
     }, true);
     box.host.addEventListener("mouseenter", keepOpen);
     box.host.addEventListener("mouseleave", function () { if (state && state.hover) closeSoon(); });
     return box;
+  }
+
+  // A modal dialog keeps Tab inside itself: from the last button back to the first, and back.
+  function trapTab(ev) {
+    var items = Array.prototype.filter.call(state.card.querySelectorAll("button"), function (b) { return !b.disabled; });
+    if (!items.length) { ev.preventDefault(); return; }
+    var active = box.shadow.activeElement;
+    var i = items.indexOf(active);
+    var next = ev.shiftKey ? (i <= 0 ? items.length - 1 : i - 1) : (i < 0 || i === items.length - 1 ? 0 : i + 1);
+    ev.preventDefault();
+    ev.stopPropagation();
+    items[next].focus();
+  }
+
+  // Copy mode: the sentence holds something the server never read (a mention chip, an image), so a
+  // wording is offered to copy, never applied over it.
+  function copyMode(card) {
+    var note = document.createElement("p");
+    note.className = "tw-card-note";
+    note.textContent = "This sentence holds a mention, an image or hidden text Two-Way did not read: click a wording to copy it, then edit by hand.";
+    var list = card.querySelector(".tw-card-replacements");
+    if (list) {
+      card.insertBefore(note, list);
+      Array.prototype.forEach.call(list.querySelectorAll("button"), function (b) {
+        b.title = "Copy this wording";
+        b.setAttribute("aria-label", "Copy: " + b.textContent);
+      });
+    }
   }
 
   function place(host, range) {
@@ -114,18 +143,20 @@
       onClose: function () { close("button"); },
     };
     var card = root.TwoWayRender.buildCard(issue, wrapped);
+    card.setAttribute("aria-modal", "true");
+    if (opts.mode === "copy") copyMode(card);
+    if (opts.extend) opts.extend(card);      // further buttons (feedback), added by the caller
     b.shadow.appendChild(card);
     state = { issue: issue, range: range, handlers: handlers, card: card, hover: !!opts.hover, returnFocus: prevFocus };
     b.host.dataset.open = "true";
-    b.host.dataset.rule = issue.rule || "";
-    b.host.dataset.category = issue.category || "";
-    // A finding may come with no wording to apply (only its advice): tests and styles read this.
-    b.host.dataset.replacements = String((issue.replacements || []).filter(function (r) { return typeof r === "string"; }).length);
+    b.host.dataset.mode = opts.mode || "apply";
     place(b.host, range);
     root.TwoWayHighlight.setActive(range);
     if (opts.focus) {
+      // Enter on the first stop applies (or copies) a wording; on a card without one it closes:
+      // never "Ignore here".
       var first = card.querySelector("button.tw-card-replacement:not([disabled])") ||
-        card.querySelector(".tw-card-actions button") || card;
+        card.querySelector(".tw-card-close") || card;
       first.focus();
     }
   }
@@ -154,6 +185,8 @@
   function contains(node) { return !!(box && node && (node === box.host)); }
   function reposition() { if (state && box) place(box.host, state.range); }
 
-  root.TwoWayCard = { cssText: cssText, makeHost: makeHost, open: open, close: close, isOpen: isOpen, current: current,
+  function pageCssText() { return pageCss; }
+
+  root.TwoWayCard = { cssText: cssText, pageCssText: pageCssText, makeHost: makeHost, open: open, close: close, isOpen: isOpen, current: current,
     keepOpen: keepOpen, closeSoon: closeSoon, contains: contains, reposition: reposition };
 })(typeof globalThis !== "undefined" ? globalThis : this);

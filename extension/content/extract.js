@@ -7,6 +7,8 @@
  *     STOP_SELECTOR,      // everything from here on is the quoted original (Outlook reply header)
  *     extract(root, exclude?) -> { text, segments: [{node, start, end}], root }   exclude: the adapter's own
  *     fieldText(el) -> { text, segments: [], root, field: true } for <textarea>/<input>
+ *     holdsUnseen(range, extraction, exclude?) -> whether the range covers nodes the text left out
+ *     stripQuoted(text) -> a plain-text reply without its quote and signature (same offsets)
  *   }
  *
  * The text is 1:1 with DOM characters (UTF-16 units) inside each text node; the only synthetic
@@ -100,6 +102,57 @@
     return { text: text, segments: segments, root: rootEl };
   }
 
+  // Whether node n lies (partly) inside the range, not just touching one of its ends.
+  function overlaps(range, n) {
+    var parent = n.parentNode;
+    if (!parent) return false;
+    var idx = Array.prototype.indexOf.call(parent.childNodes, n);
+    var b = range.comparePoint(parent, idx), a = range.comparePoint(parent, idx + 1);
+    var beforeEnd = b < 0 || (b === 0 && !(parent === range.endContainer && idx === range.endOffset));
+    var afterStart = a > 0 || (a === 0 && !(parent === range.startContainer && idx + 1 === range.startOffset));
+    return beforeEnd && afterStart;
+  }
+
+  // Whether the DOM range holds anything the extraction left out (a contenteditable=false chip,
+  // an image, a hidden node, the adapter's own parts): replacing the range would delete what the
+  // server never saw, so a wording there is offered to copy, not applied.
+  function holdsUnseen(range, ex, exclude) {
+    var excluded = exclude ? EXCLUDE_SELECTOR + "," + exclude : EXCLUDE_SELECTOR;
+    var seen = new Set(ex.segments.map(function (s) { return s.node; }));
+    var top = range.commonAncestorContainer;
+    if (top.nodeType === 3) return !seen.has(top);
+    var doc = top.ownerDocument || top;
+    var walker = doc.createTreeWalker(top, 5 /* SHOW_ELEMENT | SHOW_TEXT */);
+    for (var n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (!range.intersectsNode(n)) continue;
+      if (n.nodeType === 3) {
+        if (!seen.has(n) && n.data && !WS_ONLY_WITH_NEWLINE.test(n.data)) return true;
+      } else if ((SKIP[n.localName] || n.matches(excluded) || n.matches(STOP_SELECTOR)) && overlaps(range, n)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // A plain text box's reply: "> " lines and the attribution above a quote ("On ... wrote:") are
+  // blanked with spaces (same length: offsets stay exact); from a "-- " signature line or an
+  // "-----Original Message-----" / "---------- Forwarded message" header on, nothing is sent.
+  var QUOTE_LINE = /^[ \t]*>/;
+  var ATTRIBUTION = /^[ \t]*(On\b.{0,200}\bwrote:|Le\b.{0,200}\ba écrit ?:|Am\b.{0,200}\bschrieb\b.{0,120}:|El\b.{0,200}\bescribió:)[ \t]*$/;
+  var CUT_LINE = /^([ \t]*-{2,}[ \t]*(Original Message|Forwarded message|Message d'origine|Ursprüngliche Nachricht)[ \t]*-{2,}[ \t]*|-- ?)$/i;
+
+  function stripQuoted(text) {
+    var lines = text.split("\n");
+    var out = [];
+    for (var i = 0; i < lines.length; i++) {
+      var line = lines[i];
+      if (CUT_LINE.test(line)) break;
+      out.push(QUOTE_LINE.test(line) || ATTRIBUTION.test(line) ? line.replace(/[^\n]/g, " ") : line);
+    }
+    var kept = out.join("\n");
+    return kept.length < text.length ? kept.replace(/\s+$/, "") : kept;
+  }
+
   function fieldText(el) {
     return { text: String(el.value || "").replace(/\r/g, " "), segments: [], root: el, field: true };
   }
@@ -109,5 +162,7 @@
     STOP_SELECTOR: STOP_SELECTOR,
     extract: extract,
     fieldText: fieldText,
+    holdsUnseen: holdsUnseen,
+    stripQuoted: stripQuoted,
   };
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -33,6 +33,31 @@
     }
   }
 
+  // Whether a field is one where the rep writes prose to a person: not a code editor, a search or
+  // combobox field (its text is a query), a plain field whose page turned spellcheck off (codes,
+  // ids, handles), nor anything password-like. Those are never read, so never sent. (A rich-text
+  // editor family turns the browser's spellcheck off for its own reasons: `family` skips that test.)
+  var NOT_PROSE = [
+    ".CodeMirror", ".cm-editor", ".cm-content", ".monaco-editor", ".ace_editor", ".ql-code-block-container",
+    "[class*=\"code-editor\" i]", "pre", "code",
+    "[role=\"search\"]", "[role=\"combobox\"]", "[role=\"searchbox\"]",
+  ].join(",");
+  var SECRET = /pass(word|phrase|code)|one-?time|\botp\b|\b2fa\b|secret|api[-_ ]?key|\btoken\b|\bpin\b|\bcvv\b|credit.?card/i;
+
+  TwoWayField.prose = function (el, family) {
+    if (el.closest(NOT_PROSE)) return false;
+    var type = (el.getAttribute("type") || "").toLowerCase();
+    if (type === "password" || type === "search" || type === "email" || type === "url") return false;
+    var ac = (el.getAttribute("aria-autocomplete") || "none").toLowerCase();
+    if (ac !== "none") return false;                   // a combobox's input, a mention picker's query
+    if (!family && (el.getAttribute("spellcheck") || "").toLowerCase() === "false") return false;
+    var auto = (el.getAttribute("autocomplete") || "").toLowerCase();
+    if (/password|one-time-code|cc-/.test(auto)) return false;
+    var hint = [el.getAttribute("name"), el.id, el.getAttribute("aria-label"), el.getAttribute("placeholder"), String(el.className)]
+      .join(" ");
+    return !SECRET.test(hint);
+  };
+
   TwoWayField.prototype.extraction = function () {
     if (this.mirror) { this.mirror.sync(true); return this.mirror.extraction(); }
     return root.TwoWayExtract.extract(this.el, this.adapter.exclude);

@@ -22,7 +22,10 @@
       var el = f.el;
       el.addEventListener("mousemove", function (ev) { self.onMouseMove(ev); }, { signal: signal, passive: true });
       el.addEventListener("mouseleave", function () { self.onMouseLeave(); }, { signal: signal });
-      el.addEventListener("click", function (ev) { self.onClick(ev); }, { signal: signal });
+      el.addEventListener("click", function (ev) { self.onClick(ev); self.sayCaret(f); }, { signal: signal });
+      el.addEventListener("keyup", function (ev) {
+        if (/^(Arrow|Home|End|Page)/.test(ev.key)) self.sayCaret(f);
+      }, { signal: signal });
       el.ownerDocument.defaultView.addEventListener("keydown", function (ev) {
         if (ev.target === el || (ev.target && el.contains(ev.target))) self.onKeyDown(f, ev);
       }, { signal: signal, capture: true });
@@ -51,37 +54,48 @@
     return null;
   };
 
+  // The finding under the caret, or null: Alt+Enter anywhere else is the editor's (or the page's).
   TwoWayInteract.prototype.itemAtCaret = function (f) {
     var items = f.items;
     if (!items.length) return null;
     if (f.field) {
+      if (f.mirror) f.mirror.sync(true);       // the page may have set .value since
       var pos = f.el.selectionStart;
       for (var i = 0; i < items.length; i++) {
         if (pos >= items[i].range.startOffset && pos <= items[i].range.endOffset) return items[i];
       }
-      return items.filter(function (it) { return it.range.startOffset >= pos; })[0] || items[0];
+      return null;
     }
     var sel = f.el.ownerDocument.getSelection();
-    if (!sel || !sel.rangeCount) return items[0];
+    if (!sel || !sel.rangeCount) return null;
     var node = sel.focusNode, off = sel.focusOffset;
     for (var j = 0; j < items.length; j++) {
       try { if (items[j].range.comparePoint(node, off) === 0) return items[j]; } catch (err) { /* other tree */ }
     }
-    for (var n = 0; n < items.length; n++) {
-      try { if (items[n].range.comparePoint(node, off) > 0) continue; return items[n]; } catch (err) { /* ignore */ }
-    }
-    return items[0];
+    return null;
+  };
+
+  // The caret moved into a finding: say which (the live region of the box's badge).
+  TwoWayInteract.prototype.sayCaret = function (f) {
+    var item = this.itemAtCaret(f);
+    if (item === this.said) return;
+    this.said = item;
+    if (!item) return;
+    var i = item.issue;
+    this.compose.badge.announce(root.TwoWayRender.categoryLabel(i.category) + ": " + (i.message || "") +
+      " Alt+Enter for the card.");
   };
 
   TwoWayInteract.prototype.open = function (item, opts) {
     var self = this, compose = this.compose;
     if (!compose.stillValid(item)) { compose.validate(item.field); return; }
+    opts = Object.assign({ mode: compose.applicable(item) === "copy" ? "copy" : "apply" }, opts);
     var handlers = {
       onApply: function (text) { compose.apply(item, text); },
       onIgnore: function () { compose.ignore(item); },
       onMute: function () { compose.mute(item); },
       onClose: function (reason) {
-        if (reason === "escape" || reason === "button") self.refocus(item.field);
+        if (reason === "escape" || reason === "button") self.refocus(item.field, item);
       },
     };
     root.TwoWayCard.open(item.issue, item.range, handlers, opts);
@@ -89,8 +103,17 @@
     if (cur) cur.owner = compose;
   };
 
-  TwoWayInteract.prototype.refocus = function (f) {
-    try { f.el.focus({ preventScroll: true }); } catch (err) { /* ignore */ }
+  // Focus back in the text, with the caret at the end of the finding it came from (when given).
+  TwoWayInteract.prototype.refocus = function (f, item) {
+    try { f.el.focus({ preventScroll: true }); } catch (err) { return; }
+    if (!item || !item.range || item.range.collapsed) return;
+    try {
+      if (f.field) f.el.setSelectionRange(item.range.endOffset, item.range.endOffset);
+      else {
+        var sel = f.el.ownerDocument.getSelection();
+        sel.collapse(item.range.endContainer, item.range.endOffset);
+      }
+    } catch (err) { /* the range left the document */ }
   };
 
   TwoWayInteract.prototype.onMouseMove = function (ev) {

@@ -6,6 +6,12 @@
  * Webmail hosts (TwoWayHosts): the Gmail and Outlook adapters. Other sites the rep turned on:
  * TinyMCE, CKEditor 5, Quill, ProseMirror, then any other textarea / contenteditable.
  * A frame whose parent this script can reach is left to the parent's script (frames.js).
+ *
+ * Settings come from the background as a view without the token or the server URL
+ * (TwoWayMessages.SETTINGS); this script never reads or writes extension storage. Nothing is
+ * watched or sent until the setup is saved, while the rep turned this site off or snoozed it, or
+ * while every category is off. Only what the rep writes is read: not code editors, search or
+ * combobox fields, fields with spellcheck off, nor password-like fields (TwoWayField.prose).
  */
 (function (root) {
   "use strict";
@@ -14,25 +20,34 @@
   // (window, not root: in Firefox a content script's global is a sandbox, not the window.)
   if (window.top !== window.self && root.TwoWayFrames.reachable(window.parent)) return;
   var ext = root.chrome || root.browser;
+  var M = root.TwoWayMessages;
 
   var webmail = root.TwoWayHosts.isWebmail(location.hostname);
   var adapters = root.TwoWayAdapters.active(webmail);
-  var settings = root.TwoWaySettings ? root.TwoWaySettings.normalize(null) : {};
+  var settings = { configured: false, active: false, categories: {}, muted: [], snoozedUntil: 0 };
   var composes = [];
   var watched = new WeakSet();          // documents with our observers
   var cssText = "";
 
   function getSettings() { return settings; }
-  function saveMuted(rule) {
+  // Muting is asked of the background (the only writer of settings), with the rule's message for
+  // the options page's list.
+  function saveMuted(rule, name) {
     if (!rule || settings.muted.indexOf(rule) >= 0) return;
-    var muted = settings.muted.concat([rule]);
-    settings.muted = muted;
+    settings.muted = settings.muted.concat([rule]);
     composes.forEach(function (c) { c.render(); });
-    try { ext.storage.local.set({ muted: muted }); } catch (err) { /* orphaned */ }
+    M.send({ type: M.MUTE, rule: rule, name: name || rule });
   }
+  // A category not listed in the settings is shown (its keys: lib/definitions.js).
+  function anyCategory() {
+    var cats = settings.categories || {};
+    return root.TwoWayDefinitions.categories.some(function (c) { return cats[c.key] !== false; });
+  }
+  function running() { return settings.active && anyCategory(); }
 
   function usable(el, adapter) {
     if (el.closest("[data-twoway]")) return false;
+    if (!root.TwoWayField.prose(el, adapter.name !== "plain")) return false;
     if (el.localName === "textarea") {
       if (el.readOnly || el.disabled) return false;
       return el.getClientRects().length > 0;
@@ -88,11 +103,11 @@
 
   function scan() {
     composes = composes.filter(function (c) {
-      if (c.connected()) return true;
+      if (c.connected() && running()) return true;
       c.destroy();
       return false;
     });
-    root.TwoWayFrames.documents(document).forEach(scanDocument);
+    if (running()) root.TwoWayFrames.documents(document).forEach(scanDocument);
   }
 
   var scanTimer = 0;
@@ -136,19 +151,32 @@
     }, true);
   }
 
+  var wakeTimer = 0;
   function loadSettings(then) {
-    if (!root.TwoWaySettings) { then(); return; }
-    root.TwoWaySettings.load().then(function (s) { settings = s; then(); }, then);
+    M.send({ type: M.SETTINGS }).then(function (resp) {
+      if (resp && resp.ok) settings = resp.view;
+      // A snooze ends by itself: look again then.
+      clearTimeout(wakeTimer);
+      if (settings.snoozedUntil) wakeTimer = setTimeout(function () { loadSettings(refresh); }, settings.snoozedUntil - Date.now() + 500);
+      then();
+    });
   }
 
+  function refresh() {
+    scan();
+    composes.forEach(function (c) { c.settingsChanged(); });
+  }
+
+  // The background says settings changed (never storage itself: that would carry the token).
   try {
-    ext.storage.onChanged.addListener(function (changes, area) {
-      if (area !== "local") return;
-      loadSettings(function () { composes.forEach(function (c) { c.render(); }); });
+    ext.runtime.onMessage.addListener(function (msg, sender) {
+      if (!msg || msg.type !== M.SETTINGS_CHANGED || !sender || sender.id !== ext.runtime.id || sender.tab) return false;
+      loadSettings(refresh);
+      return false;
     });
   } catch (err) { /* orphaned */ }
 
-  // The compose boxes, for the send guard (sendguard.js): the one whose body holds or is `el`.
+  // The compose boxes and the settings view, for the send guard (sendguard.js).
   root.TwoWayComposes = {
     find: function (el) {
       for (var i = 0; i < composes.length; i++) {
@@ -158,7 +186,8 @@
       return null;
     },
     all: function () { return composes.slice(); },
+    settings: function () { return settings; },
   };
 
-  root.TwoWayCard.cssText().then(function (css) { cssText = css; loadSettings(scan); });
+  root.TwoWayCard.cssText().then(function () { cssText = root.TwoWayCard.pageCssText(); loadSettings(scan); });
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -9,16 +9,16 @@
  * - Decided on the text as it is now: the compose box's last answer when it was for this very text
  *   (then a clean email's click passes untouched, at once), else a new lint with a short timeout.
  *   An unreachable, slow or failing server never holds Send: the gesture is replayed as it came.
- * - On by default; the options turn it off (settings.sendGuard). The only record is a count of held
- *   sends in this browser's storage (sendGuardCounts), shown on the options page.
- * Depends on: TwoWayComposes (main.js), TwoWayReadiness (readiness.js), TwoWayMessages, TwoWaySettings.
+ * - On by default; the options turn it off (the settings view's sendGuard, from main.js: content
+ *   scripts never read storage). The only record is a count of held sends, kept by the background
+ *   in this browser's storage (SEND_GUARD, sendGuardCounts) and shown on the options page.
+ * Depends on: TwoWayComposes (main.js), TwoWayReadiness (readiness.js), TwoWayMessages.
  */
 (function (root) {
   "use strict";
   if (root.__twowaySendGuard) return;
   root.__twowaySendGuard = true;
   if (window.top !== window.self && root.TwoWayFrames && root.TwoWayFrames.reachable(window.parent)) return;
-  var ext = root.chrome || root.browser;
 
   var LINT_TIMEOUT_MS = 1500;
   // "Send" in the UI languages of Gmail and Outlook: a Send button's label or tooltip starts with one.
@@ -29,18 +29,20 @@
   var SHORTCUT = /(?:ctrl|strg|⌘|cmd)\s*[-+]?\s*(?:enter|eingabe|entrée|intro|invio)/i;
   var MOUSE_TYPES = ["pointerdown", "mousedown", "pointerup", "mouseup", "click"];
 
-  var settings = { sendGuard: true, muted: [] };
   var gesture = null;   // the Send gesture being decided or held: {target, kind, events[], state}
   var replaying = false;
 
-  function loadSettings() {
-    if (!root.TwoWaySettings) return;
-    root.TwoWaySettings.load().then(function (s) { settings = s; }, function () {});
+  // The settings view main.js holds (content scripts never read storage): on unless turned off, and
+  // only where Two-Way is active for this site.
+  function guarding() {
+    var view = root.TwoWayComposes && root.TwoWayComposes.settings();
+    return !!view && view.active !== false && view.sendGuard !== false;
   }
-  loadSettings();
-  try {
-    ext.storage.onChanged.addListener(function (changes, area) { if (area === "local") loadSettings(); });
-  } catch (err) { /* orphaned */ }
+
+  function mutedRules() {
+    var view = root.TwoWayComposes && root.TwoWayComposes.settings();
+    return (view && view.muted) || [];
+  }
 
   // ---- what is a Send --------------------------------------------------------------------------
   function labelOf(el) {
@@ -94,7 +96,8 @@
 
   // ---- deciding ----------------------------------------------------------------------------------
   function current(compose) {
-    var body = compose.body.extraction().text;
+    var raw = compose.body.extraction().text;
+    var body = compose.sendable ? compose.sendable(compose.body, raw) : raw;   // what compose.js sends
     var subject = compose.subject ? compose.subject.extraction().text : "";
     return { body: body, subject: subject, key: subject + "\u0000" + body };
   }
@@ -113,7 +116,7 @@
   }
 
   function problems(data) {
-    return root.TwoWayReadiness.blocking(data && data.issues, settings.muted);
+    return root.TwoWayReadiness.blocking(data && data.issues, mutedRules());
   }
 
   // ---- catching the gesture ----------------------------------------------------------------------
@@ -155,7 +158,7 @@
   }
 
   function onMouse(ev) {
-    if (replaying || !settings.sendGuard || ours(ev)) return;
+    if (replaying || !guarding() || ours(ev)) return;
     // The rest of the gesture under way (each event type once: a second mousedown is a new gesture).
     if (gesture && gesture.kind === "click" && !gesture.seen[ev.type] && gesture.target.contains(ev.target)) {
       gesture.seen[ev.type] = true;
@@ -180,7 +183,7 @@
   }
 
   function onKey(ev) {
-    if (replaying || !settings.sendGuard || ours(ev)) return;
+    if (replaying || !guarding() || ours(ev)) return;
     if (gesture && (gesture.kind === "key" || gesture.kind === "press") && gesture.state !== "pass" &&
         (ev.type === "keyup" || ev.type === "keypress") && ev.key === gesture.key) {
       swallow(ev);
@@ -373,13 +376,7 @@
 
   // Held and sent-anyway counts: kept in this browser only, shown on the options page.
   function count(what) {
-    try {
-      ext.storage.local.get("sendGuardCounts", function (items) {
-        var counts = (items && items.sendGuardCounts) || {};
-        counts[what] = (Number(counts[what]) || 0) + 1;
-        ext.storage.local.set({ sendGuardCounts: counts });
-      });
-    } catch (err) { /* orphaned */ }
+    if (root.TwoWayMessages) root.TwoWayMessages.send({ type: root.TwoWayMessages.SEND_GUARD, event: what });
   }
 
   var DIALOG_CSS = [

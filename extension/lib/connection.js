@@ -1,5 +1,6 @@
 /*
- * Reaching the Two-Way server: what went wrong when it cannot be used. Loaded by the background
+ * Reaching the Two-Way server: what went wrong when it cannot be used. Every request is sent with
+ * redirect: "error" (a server URL that redirects elsewhere is not followed with the token). Loaded by the background
  * (lint failures, "Test connection") after lib/settings.js (TwoWaySettings.normalizeServerUrl).
  *
  *   TwoWayConnection.diagnose(serverUrl, token, fetchImpl) -> Promise<{outcome, message, serverUrl, version?}>
@@ -50,7 +51,7 @@
 
   // GET <base>/healthz -> {reached, twoway, version, status}
   function probeHealth(base, fetchImpl) {
-    return fetchImpl(base + "/healthz", { cache: "no-store", credentials: "omit", signal: timeoutSignal() }).then(
+    return fetchImpl(base + "/healthz", { cache: "no-store", credentials: "omit", redirect: "error", signal: timeoutSignal() }).then(
       function (resp) {
         return resp.json().then(function (d) { return d; }, function () { return null; }).then(function (d) {
           var twoway = Boolean(resp.ok && d && d.status === "ok" && typeof d.version === "string");
@@ -77,7 +78,8 @@
     var u = new URL(serverUrl);
     if (health.twoway) return Promise.resolve({ outcome: "ok" });
     if (!health.reached) {
-      if (u.protocol !== "https:") return Promise.resolve({ outcome: "unreachable" });
+      // Plain http is suggested only for this computer: a remote server stays on https.
+      if (u.protocol !== "https:" || !root.TwoWaySettings.isLoopbackHost(u.hostname)) return Promise.resolve({ outcome: "unreachable" });
       var plain = swapScheme(serverUrl);
       return probeHealth(plain, fetchImpl).then(function (h) {
         return h.twoway ? { outcome: "wrong_scheme", suggestion: plain } : { outcome: "unreachable" };
@@ -107,7 +109,7 @@
       }
       var headers = {};
       if (token) headers.Authorization = "Bearer " + token;
-      return fetchImpl(url + "/api/v1/rules", { headers: headers, cache: "no-store", credentials: "omit", signal: timeoutSignal() }).then(
+      return fetchImpl(url + "/api/v1/rules", { headers: headers, cache: "no-store", credentials: "omit", redirect: "error", signal: timeoutSignal() }).then(
         function (resp) {
           if (resp.status === 401) return answer(token ? "token_wrong" : "token_missing");
           if (!resp.ok) return answer("server_error", { status: resp.status });

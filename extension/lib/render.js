@@ -6,9 +6,11 @@
  *
  *   globalThis.TwoWayRender = {
  *     CATEGORIES: { <category key>: {label, short, hint} }   from TwoWayDefinitions.categories
- *     buildCard(issue, {onApply(replacement), onIgnore(), onMute(), onClose()}) -> HTMLElement
+ *     buildCard(issue, {onApply(replacement), onKeep(reason|null), onMute(), onClose()}) -> HTMLElement
  *         .tw-card: category label, message, why, advice, replacements as buttons, and
- *         "Ignore here" / "Mute this rule" / close buttons when the matching handler is given.
+ *         "Keep it" / "Mute rule" / close buttons when the matching handler is given; with onKeep,
+ *         a row of one-tap reasons (TwoWayFeedback.REASONS) that keep it with that reason.
+ *         (onIgnore(), the old name of onKeep, still works: a keep without a reason.)
  *     buildStatsPanel(panel, {issues?}) -> HTMLElement
  *         .tw-stats: the lint answer's "panel" as the server formatted it (score, verdict, then
  *         each row: label, value, target, data-state low|ok|high), and the email-level findings
@@ -103,17 +105,33 @@
       card.appendChild(list);
     }
 
-    if (handlers.onIgnore || handlers.onMute) {
+    var keep = handlers.onKeep || (handlers.onIgnore && function () { handlers.onIgnore(); });
+    if (keep || handlers.onMute) {
       var actions = el("div", "tw-card-actions");
-      if (handlers.onIgnore) {
-        actions.appendChild(button("tw-card-ignore", "Ignore here", function () { handlers.onIgnore(); },
-          "Ignore this sentence in this draft"));
+      if (keep) {
+        // "Keep it": the rep thinks the underline is wrong here (the team's false-alarm count).
+        actions.appendChild(button("tw-card-keep tw-card-ignore", "Keep it", function () { keep(null); },
+          "Keep this sentence as it is: the underline is wrong here (hidden in this draft)"));
       }
       if (handlers.onMute) {
-        actions.appendChild(button("tw-card-mute", "Mute this rule", function () { handlers.onMute(); },
+        actions.appendChild(button("tw-card-mute", "Mute rule", function () { handlers.onMute(); },
           "Stop showing this rule (undo in the options)"));
       }
       card.appendChild(actions);
+      var reasons = root.TwoWayFeedback && handlers.onKeep ? root.TwoWayFeedback.REASONS : [];
+      if (reasons.length) {
+        // Optional, one tap: why keep it. After the main actions, so their keyboard order stays.
+        var why = el("div", "tw-card-reasons");
+        why.setAttribute("role", "group");
+        why.setAttribute("aria-label", "Keep it because");
+        why.appendChild(el("span", "tw-card-reasons-label", "Keep it because:"));
+        reasons.forEach(function (r) {
+          var b = button("tw-card-reason", r.label, function () { keep(r.code); }, "Keep it: " + r.label.toLowerCase());
+          b.dataset.reason = r.code;
+          why.appendChild(b);
+        });
+        card.appendChild(why);
+      }
     }
     if (issue.rule) card.appendChild(el("div", "tw-card-rule", issue.rule));
     return card;

@@ -1,30 +1,42 @@
 /*
- * Settings shared by the service worker, the content scripts and the options page.
+ * Settings, read and written by the background, the options page and the popup only: content
+ * scripts never load this file (they get a view without the token through TwoWayMessages.SETTINGS).
  *
  *   globalThis.TwoWaySettings = {
  *     DEFAULTS, WEBMAIL_MATCHES,
  *     load() -> Promise<settings>          (chrome.storage.local merged over DEFAULTS)
  *     save(partial) -> Promise
- *     sitePattern(origin) -> match pattern ("https://crm.example.com/*") or null
+ *     sitePattern(origin) -> match pattern ("https://crm.example.com/*") or null: one host, no
+ *         wildcard; http:// only for this computer (loopback), every other site https://
+ *     siteOrigin(url) -> "https://crm.example.com" or null (the same rules)
+ *     isLoopbackHost(host)
  *     normalizeServerUrl(raw) -> {url} | {error}
- *         "localhost:8765" -> "http://localhost:8765" (loopback gets http, other hosts https);
+ *         "localhost:8765" -> "http://localhost:8765" (loopback gets http, other hosts https; http://
+ *         to another computer is refused: drafts would cross the network in clear);
  *         a trailing "/api", "/api/v1", "/api/v1/lint" and slashes stripped; query and hash dropped.
  *   }
- * Kept in chrome.storage.local: serverUrl, token, categories{name: bool}, sites[origin], muted[rule],
- * sendGuard (bool), and the guard's own counts sendGuardCounts{held, sentAnyway} (never sent anywhere).
+ * Kept in chrome.storage.local: configured (the first-run setup was saved), serverUrl, token,
+ * categories{name: bool}, sites[origin] (other sites turned on), off[origin] (webmail turned off),
+ * snoozed{origin: until ms}, muted[rule], mutedNames{rule: message}, ignored{draft hash: {keys, at}},
+ * sendGuard (bool), sendGuardCounts{held, sentAnyway} (the send guard's, counted in this browser only).
  */
 (function (root) {
   "use strict";
   var api = root.chrome || root.browser;
 
   var DEFAULTS = {
+    configured: false,
     serverUrl: "http://127.0.0.1:8765",
     token: "",
     // category key -> false to hide it; a category not listed is shown (the keys: lib/definitions.js).
     categories: {},
     sites: [],
+    off: [],
+    snoozed: {},
     muted: [],
     sendGuard: true,   // hold Send while a placeholder is unfilled (content/sendguard.js)
+    mutedNames: {},
+    ignored: {},
   };
 
   // The webmail pages are listed once, in the manifest's content_scripts (content/hosts.js reads
@@ -57,6 +69,9 @@
     try { u = new URL(s); } catch (err) { return { error: "\u201c" + String(raw).trim() + "\u201d is not a web address." }; }
     if (u.protocol !== "http:" && u.protocol !== "https:") return { error: "The server URL must start with http:// or https://." };
     if (u.username || u.password) return { error: "Put the API token in the token field, not in the URL." };
+    if (u.protocol === "http:" && !isLoopbackHost(u.hostname)) {
+      return { error: "Use https:// for a server on another computer: over plain http:// drafts and the token would cross the network in clear (http:// is for this computer only)." };
+    }
     var path = u.pathname.replace(/\/+$/, "").replace(API_SUFFIX, "").replace(/\/+$/, "");
     return { url: u.origin + path };
   }
@@ -66,6 +81,7 @@
   function normalize(stored) {
     var s = clone(DEFAULTS);
     stored = stored || {};
+    s.configured = stored.configured === true;
     if (typeof stored.serverUrl === "string") s.serverUrl = normalizeServerUrl(stored.serverUrl).url || s.serverUrl;
     if (typeof stored.token === "string") s.token = stored.token.trim();
     if (stored.categories && typeof stored.categories === "object") {
@@ -76,6 +92,10 @@
     if (Array.isArray(stored.sites)) s.sites = stored.sites.filter(function (x) { return typeof x === "string"; });
     if (Array.isArray(stored.muted)) s.muted = stored.muted.filter(function (x) { return typeof x === "string"; });
     if (typeof stored.sendGuard === "boolean") s.sendGuard = stored.sendGuard;
+    if (Array.isArray(stored.off)) s.off = stored.off.filter(function (x) { return typeof x === "string"; });
+    ["snoozed", "mutedNames", "ignored"].forEach(function (k) {
+      if (stored[k] && typeof stored[k] === "object" && !Array.isArray(stored[k])) s[k] = stored[k];
+    });
     return s;
   }
 
@@ -95,16 +115,26 @@
     return new Promise(function (resolve) { api.storage.local.set(partial, function () { resolve(); }); });
   }
 
-  function sitePattern(origin) {
+  function siteOrigin(raw) {
+    var s = String(raw || "").trim();
+    if (!s || s.indexOf("*") >= 0) return null;             // one site, never a wildcard
     try {
-      var u = new URL(/^[a-z]+:\/\//i.test(origin) ? origin : "https://" + origin);
-      if (u.protocol !== "https:" && u.protocol !== "http:") return null;
-      return u.protocol + "//" + u.hostname + "/*";
+      var u = new URL(/^[a-z]+:\/\//i.test(s) ? s : "https://" + s);
+      if (u.protocol !== "https:" && !(u.protocol === "http:" && isLoopbackHost(u.hostname))) return null;
+      if (!u.hostname || u.username || u.password) return null;
+      if (!isLoopbackHost(u.hostname) && !/^[a-z0-9.-]+$/i.test(u.hostname)) return null;
+      return u.protocol + "//" + u.hostname;
     } catch (err) {
       return null;
     }
   }
 
+  function sitePattern(origin) {
+    var o = siteOrigin(origin);
+    return o ? o + "/*" : null;
+  }
+
   root.TwoWaySettings = { DEFAULTS: DEFAULTS, WEBMAIL_MATCHES: WEBMAIL_MATCHES, normalize: normalize,
-    load: load, save: save, sitePattern: sitePattern, normalizeServerUrl: normalizeServerUrl };
+    load: load, save: save, sitePattern: sitePattern, siteOrigin: siteOrigin, isLoopbackHost: isLoopbackHost,
+    normalizeServerUrl: normalizeServerUrl };
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -1,4 +1,5 @@
-/* The options page: server URL + token, categories, sites turned on, muted rules (undo). */
+/* The options page, also the first-run setup page (until configured is saved): server URL + token,
+ * Test connection, categories, sites turned on, muted rules by their names (undo). */
 /* global TwoWaySettings, TwoWayRender, TwoWayMessages */
 (function () {
   "use strict";
@@ -53,10 +54,16 @@
     });
   }
 
-  function listItem(text, buttonText, onClick) {
+  function listItem(text, buttonText, onClick, detail) {
     const li = document.createElement("li");
     const span = document.createElement("span");
     span.textContent = text;
+    if (detail) {
+      const small = document.createElement("span");
+      small.className = "rule-id";
+      small.textContent = detail;
+      span.append(small);
+    }
     const b = document.createElement("button");
     b.type = "button";
     b.textContent = buttonText;
@@ -66,16 +73,23 @@
   }
 
   function renderLists() {
+    // Turning a site off goes through the background, which also gives back the site's permission.
     $("sites").replaceChildren(...current.sites.map((site) => listItem(site, "Turn off", async () => {
+      const answer = await TwoWayMessages.send({ type: TwoWayMessages.SET_SITE, url: site, on: false });
+      if (!answer.ok) { status(answer.message); return; }
       current.sites = current.sites.filter((s) => s !== site);
-      await TwoWaySettings.save({ sites: current.sites });
       renderLists();
+      status("Turned off for " + site + ".");
     })));
-    $("muted").replaceChildren(...current.muted.map((rule) => listItem(rule, "Unmute", async () => {
+    // Muted rules by the name the card showed (the rule id beside it, for the team's rule pack).
+    $("muted").replaceChildren(...current.muted.map((rule) => listItem(current.mutedNames[rule] || rule, "Unmute", async () => {
       current.muted = current.muted.filter((r) => r !== rule);
-      await TwoWaySettings.save({ muted: current.muted });
+      const mutedNames = { ...current.mutedNames };
+      delete mutedNames[rule];
+      current.mutedNames = mutedNames;
+      await TwoWaySettings.save({ muted: current.muted, mutedNames });
       renderLists();
-    })));
+    }, current.mutedNames[rule] && current.mutedNames[rule] !== rule ? rule : "")));
     $("noMuted").hidden = current.muted.length > 0;
   }
 
@@ -87,7 +101,10 @@
   $("addSite").addEventListener("click", async () => {
     const raw = $("siteInput").value.trim();
     const pattern = TwoWaySettings.sitePattern(raw);
-    if (!pattern) { status("That is not a web address."); return; }
+    if (!pattern) {
+      status(raw.includes("*") ? "One site at a time: no wildcards." : "Use the site's https:// address (http:// only for this computer).");
+      return;
+    }
     const origin = pattern.slice(0, -2);
     // Asked inside the click: browsers grant permissions only on a user gesture.
     if (!(await requestOrigins([pattern]))) { status("Permission for " + origin + " was not given."); return; }
@@ -131,7 +148,9 @@
     if (!serverUrl) return;
     current.serverUrl = serverUrl;
     current.token = $("token").value.trim();
-    await TwoWaySettings.save({ serverUrl, token: current.token });
+    current.configured = true;
+    await TwoWaySettings.save({ serverUrl, token: current.token, configured: true });
+    showSetup(false);
     status("Saved.");
     await testConnection(serverUrl);
   });
@@ -154,18 +173,39 @@
     });
   }
 
+  function showSetup(on) {
+    $("setup").hidden = !on;
+    $("title").textContent = on ? "Set up Two-Way" : "Two-Way";
+    document.title = on ? "Set up Two-Way" : "Two-Way options";
+    $("save").textContent = on ? "Save and start" : "Save server and token";
+  }
+
+  async function showSyncError() {
+    const answer = await TwoWayMessages.send({ type: TwoWayMessages.STATUS, url: "" });
+    const err = answer.ok && answer.sync;
+    $("syncError").hidden = !err;
+    $("syncError").textContent = err ? "Two-Way could not turn on the sites above: " + err : "";
+  }
+
   TwoWaySettings.load().then((s) => {
     current = s;
     $("serverUrl").value = s.serverUrl;
     $("token").value = s.token;
     $("sendGuard").checked = s.sendGuard !== false;
     renderGuardCounts();
+    showSetup(!s.configured);
     renderCategories();
     renderLists();
+    showSyncError();
   });
   ext.storage.onChanged.addListener((changes, area) => {
-    if (area === "local" && (changes.muted || changes.sites)) {
-      TwoWaySettings.load().then((s) => { current.muted = s.muted; current.sites = s.sites; renderLists(); });
+    if (area === "local" && (changes.muted || changes.sites || changes.mutedNames)) {
+      TwoWaySettings.load().then((s) => {
+        current.muted = s.muted; current.mutedNames = s.mutedNames; current.sites = s.sites;
+        renderLists();
+        setTimeout(showSyncError, 500);
+      });
     }
+    if (area === "local" && changes.configured) showSetup(!changes.configured.newValue);
   });
 })();

@@ -15,7 +15,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The app factory: defaults < TWOWAY_* environment variables < `config`."""
     from flask_cors import CORS
 
-    from . import api, page, service
+    from . import api, feedback, feedback_api, page, service, team
     from .config import load_config
     from .errors import register_error_handlers
     from .http_guard import register_http_guards
@@ -28,7 +28,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = True
     app.json.sort_keys = False  # issues keep the order the API documents; and it is cheaper
 
-    service.init_app(app)
+    checker = service.init_app(app)
+    feedback.init_app(app, checker.pack_version, [rule.id for rule in checker.pack.rules])
+    team.init_app(app)
 
     # Only the configured origins: the extension calls from its background worker with host
     # permissions (no CORS needed), and any other installed extension must not borrow the API.
@@ -40,5 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(page.bp)
+    app.register_blueprint(feedback_api.bp)
+    app.register_blueprint(team.bp)
     logging.getLogger("twoway").setLevel(logging.INFO)
     return app

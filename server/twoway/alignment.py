@@ -15,6 +15,9 @@ RELATIONSHIP_BREAKERS = frozenset({"pressure.break-up", "pressure.guilt-trip", "
 BREAKER_CAP = TWO_WAY_FROM - 5
 # An email made only of one-way sentences is one-way, however short.
 ALL_ONE_WAY_CAP = MIXED_FROM - 5
+# Points each sentence of a one-way category costs (every one-way category has a cost: a test
+# checks it against definitions.ONE_WAY_CATEGORIES).
+SENTENCE_COST = {"pressure": 20, "self_focus": 12}
 
 
 def add_alignment(stats: dict, findings: list[Finding], sentences: list[Sentence]) -> None:
@@ -26,7 +29,7 @@ def add_alignment(stats: dict, findings: list[Finding], sentences: list[Sentence
     (docs/accuracy.md): a break-up, guilt or ultimatum line caps the score below "two-way", and
     an email whose every sentence is one-way is "one-way".
     """
-    flagged: dict[str, set[int]] = {"pressure": set(), "self_focus": set()}
+    flagged: dict[str, set[int]] = {category: set() for category in SENTENCE_COST}
     starts = [s.start for s in sentences]
     breaker = False
     for f in findings:
@@ -35,11 +38,11 @@ def add_alignment(stats: dict, findings: list[Finding], sentences: list[Sentence
         elif f.category in flagged:  # a one-way subject line counts as one sentence
             flagged[f.category].add(-1 - len(flagged[f.category]))
         breaker = breaker or f.rule in RELATIONSHIP_BREAKERS
-    pressure, self_focus = len(flagged["pressure"]), len(flagged["self_focus"])
-    body_one_way = {i for i in flagged["pressure"] | flagged["self_focus"] if i >= 0}
-    one_way = len(flagged["pressure"] | flagged["self_focus"])
+    every = set().union(*flagged.values())
+    body_one_way = {i for i in every if i >= 0}
+    one_way = len(every)
     share = one_way / max(len(sentences), 1)
-    score = 100.0 - 20 * pressure - 12 * self_focus - 30 * min(share, 1.0)
+    score = 100.0 - sum(cost * len(flagged[c]) for c, cost in SENTENCE_COST.items()) - 30 * min(share, 1.0)
     reader, seller = stats["reader_pronouns"], stats["seller_pronouns"]
     if seller > reader:
         score -= min(10, 2 * (seller - reader))

@@ -9,6 +9,9 @@ from flask import Blueprint, current_app, jsonify, request
 from .version import __version__
 from .errors import ApiError
 from .findings import MODES
+from .feedback import feedback_of
+from .feedback_api import count_shown
+from .profiles import PROFILES
 from .service import Report, checker_of
 from .stats_panel import stats_panel
 from .utf16 import Utf16Map
@@ -21,6 +24,8 @@ def _require_token():
     token = current_app.config.get("API_TOKEN")
     if not token or request.method == "OPTIONS" or not request.path.startswith("/api/"):
         return None
+    if request.path.startswith("/api/v1/team/"):
+        return None  # the team dashboard's own token (ADMIN_TOKEN) guards it: team.py
     # Compared as bytes: a header with non-ASCII bytes is just a wrong token (401), never a 500.
     scheme, _, given = request.headers.get("Authorization", "").strip().partition(" ")
     given = given.strip().encode("utf-8", "surrogateescape")
@@ -60,6 +65,10 @@ def validate_lint_payload(payload, max_chars: int) -> dict:
     grammar = payload.get("grammar", True)
     if not isinstance(grammar, bool):
         raise ApiError(400, "invalid_request", "Field 'grammar' must be true or false.")
+    profile = payload.get("profile")
+    if profile is not None and profile not in PROFILES:
+        raise ApiError(400, "invalid_request", f"Field 'profile' must be one of {', '.join(PROFILES)} (or left out "
+                       "for this server's).")
     mode = payload.get("mode", MODES[0])
     if mode not in MODES:
         shown = json.dumps(mode)[:40]
@@ -70,7 +79,7 @@ def validate_lint_payload(payload, max_chars: int) -> dict:
         raise ApiError(400, "invalid_request", "Field 'thread' must be true or false.")
     if len(text) + len(subject) > max_chars:
         raise ApiError(413, "text_too_long", f"The text is longer than this server's limit of {max_chars} characters.")
-    return {"text": text, "subject": subject, "grammar": grammar, "mode": mode, "thread": thread}
+    return {"text": text, "subject": subject, "grammar": grammar, "profile": profile, "mode": mode, "thread": thread}
 
 
 def serialize_report(report: Report) -> dict:
@@ -96,6 +105,7 @@ def serialize_report(report: Report) -> dict:
         # The numbers as shown (stats_panel.py): the extension and the page draw them as they are.
         "panel": stats_panel(report.stats),
         "grammar": report.grammar,
+        "profile": report.profile,
         "mode": report.mode,
         # The email's structure: what was read as greeting, body, signature, quoted thread...
         "parts": [{"kind": b.kind, "start": body.to_utf16(b.start), "end": body.to_utf16(b.end)}
@@ -106,7 +116,9 @@ def serialize_report(report: Report) -> dict:
 @bp.post("/api/v1/lint")
 def lint():
     req = parse_lint_request()
-    report = checker_of(current_app).check(req["text"], req["subject"], req["grammar"], req["mode"], req["thread"])
+    report = checker_of(current_app).check(req["text"], req["subject"], req["grammar"], req["profile"],
+                                           mode=req["mode"], thread=req["thread"])
+    count_shown(current_app, report)
     return jsonify(serialize_report(report))
 
 
@@ -123,6 +135,9 @@ def healthz():
         "version": __version__,
         "rules": len(checker_of(current_app).pack.rules),
         "grammar": checker_of(current_app).grammar.state,
+        "profile": checker_of(current_app).profile,
+        # Counts waiting for the database (it is down or locked when state is "unavailable").
+        "feedback": feedback_of(current_app).health(),
     })
 
 

@@ -54,7 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
                        help="an mbox, a folder of .eml files, a CRM CSV export or a JSON lines file")
     audit.add_argument("--out", required=True, metavar="DIR", help="where report.html and results.csv go")
     audit.add_argument("--columns", default="", metavar="FIELD=COLUMN,...",
-                       help="CSV columns for body, subject, sender, date (e.g. body=Notes,sender=Owner)")
+                       help="CSV columns for body, subject, sender, date, replied (e.g. body=Notes,sender=Owner)")
+    audit.add_argument("--team-domain", action="append", default=[], metavar="DOMAIN",
+                       help="mail from this domain is the team's (repeatable); other mail is read for its "
+                            "headers only, to find replies (Gmail's X-Gmail-Labels Sent is used where present)")
+    audit.add_argument("--team-address", action="append", default=[], metavar="ADDRESS",
+                       help="mail from this address is the team's (repeatable)")
     audit.add_argument("--workers", type=int, help="local processes (default: all cores)")
     audit.add_argument("--scheduler", metavar="tcp://HOST:8786", help="run on this Dask cluster instead")
     audit.add_argument("--grammar", metavar="URL", help="also check grammar on this LanguageTool (off by default)")
@@ -67,6 +72,10 @@ def build_parser() -> argparse.ArgumentParser:
     rule_docs.add_argument("--out", default="docs/rules", help="the directory to write (default: docs/rules)")
     rule_docs.add_argument("--rules-dir", help="a team rule pack that extends the bundled one")
 
+    profiles = sub.add_parser("profiles", help="precision and recall of each strictness profile on the real sets")
+    profiles.add_argument("--shared", default=None, help="the folder holding realworld/ and realworld2/ (default ../shared)")
+    profiles.add_argument("--update", action="store_true",
+                          help="also re-measure each rule (lint_rules/measured.json, which quiet and thorough read)")
     evaluate = sub.add_parser(
         "evaluate", help="precision and recall on labelled sentences (JSON lines) or real emails (a directory "
                          "with emails.jsonl, units.jsonl, labels.jsonl; default $TWOWAY_REALWORLD or the public labelled set "
@@ -251,14 +260,15 @@ def cmd_audit(args) -> int:
     except ValueError:
         print("twoway: --columns takes FIELD=COLUMN pairs separated by commas", file=sys.stderr)
         return EXIT_USAGE
-    unknown = set(columns) - {"body", "subject", "sender", "date"}
+    unknown = set(columns) - {"body", "subject", "sender", "date", "replied"}
     if unknown:
         print(f"twoway: --columns: unknown field(s) {', '.join(sorted(unknown))} "
-              "(body, subject, sender, date)", file=sys.stderr)
+              "(body, subject, sender, date, replied)", file=sys.stderr)
         return EXIT_USAGE
     options = AuditOptions(columns=columns, workers=args.workers, scheduler=args.scheduler,
                            settings=Settings(rules_dir=args.rules_dir, grammar_url=args.grammar),
-                           anonymize=args.anonymize, progress=False if args.no_progress else None)
+                           anonymize=args.anonymize, progress=False if args.no_progress else None,
+                           team_domains=tuple(args.team_domain), team_addresses=tuple(args.team_address))
     try:
         result = audit(args.sources, args.out, options)
     except (SourceError, ConnectionError) as exc:
@@ -271,8 +281,10 @@ def cmd_audit(args) -> int:
         return 130
     agg = result.aggregate
     print(f"{agg.read} emails read, {agg.audited} audited, {agg.duplicates} template repeats, "
-          f"{agg.malformed} could not be audited; report: {result.report}; table: {result.table}"
-          + (f", {result.parquet}" if result.parquet else ""))
+          f"{agg.malformed} could not be audited"
+          + (f", {result.inbound} inbound messages read for their headers only" if result.inbound else "")
+          + f"; report: {result.report}; table: {result.table}"
+          + (f", {result.parquet}" if result.parquet else "") + f"; outcomes: {result.outcomes}")
     return EXIT_OK
 
 
@@ -353,7 +365,42 @@ def cmd_rule_docs(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"lint": cmd_lint, "serve": cmd_serve, "rules": cmd_rules, "check-rules": cmd_check_rules,
+def cmd_profiles(args) -> int:
+    from .config import BUNDLED_RULES_DIR
+    from .evaluate import REALWORLD_DIR
+    from .profile_scores import REAL_SETS, measure, table
+    from .profiles import MEASURED_FILE
+
+    shared = Path(args.shared) if args.shared else REALWORLD_DIR.parent
+    missing = [name for name in REAL_SETS if not (shared / name / "labels_b.jsonl").is_file()]
+    if missing:
+        print(f"twoway: no real set {', '.join(missing)} with two readers under {shared}; give --shared DIR",
+              file=sys.stderr)
+        return EXIT_USAGE
+    checker = _checker(None)
+    try:
+        result = measure(checker, shared)
+        if args.update:
+            # The per-rule figures are the balanced profile's, which does not read this file.
+            path = Path(BUNDLED_RULES_DIR) / MEASURED_FILE
+            data = {"about": "Each rule's precision on the real sets (../shared/realworld and realworld2, units "
+                             "where both readers agree), measured by `twoway profiles --update`; read by the "
+                             "quiet and thorough profiles and the team dashboard.",
+                    "sets": result["sets"],
+                    "rules": {k: result["rules"][k] for k in sorted(result["rules"])}}
+            path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+            print(f"wrote {path}")
+            checker.measured = data["rules"]
+            result = measure(checker, shared)
+    finally:
+        checker.close()
+    sets = ", ".join(f"{name} ({n} emails)" for name, n in result["sets"].items())
+    print(f"Units where both readers agree, of {sets}:\n")
+    print(table(result))
+    return EXIT_OK
+
+
+COMMANDS = {"profiles": cmd_profiles, "lint": cmd_lint, "serve": cmd_serve, "rules": cmd_rules, "check-rules": cmd_check_rules,
             "evaluate": cmd_evaluate, "audit": cmd_audit, "rule-docs": cmd_rule_docs}
 
 if __name__ == "__main__":

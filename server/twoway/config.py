@@ -35,7 +35,26 @@ DEFAULTS: dict[str, Any] = {
     "LANGUAGETOOL_WARMUP": 90.0,
     # Seconds between health probes of LanguageTool (the only evidence that flips grammar off).
     "LANGUAGETOOL_PROBE_INTERVAL": 1.0,
+    # Strictness profile of this team: quiet | balanced | thorough (profiles.py); a rep may pick another.
+    "STRICTNESS": "balanced",
+    # Feedback counts (feedback/): `off` stores nothing. DATABASE_URL (or TWOWAY_DATABASE_URL):
+    # sqlite:///<instance>/twoway.db by default, postgresql://user:pass@host/db for several servers.
+    "FEEDBACK": "on",
+    "DATABASE_URL": None,
+    # Seconds between moves of the pending counts into the database (also at exit and before stats).
+    "FEEDBACK_FLUSH_INTERVAL": 1.0,
+    # Keys the pending table holds while the database is away (then new keys are dropped, and counted).
+    "FEEDBACK_PENDING_SLOTS": 16384,
+    # `on`: store a keyed hash of the rep's extension install with each action (off by default).
+    "FEEDBACK_INSTALLS": False,
+    # The team dashboard (/team, /api/v1/team/stats): `Authorization: Bearer <ADMIN_TOKEN>`.
+    "ADMIN_TOKEN": None,
+    # Signs the dashboard's session cookie; derived from ADMIN_TOKEN when unset.
+    "SECRET_KEY": None,
 }
+
+# Names an operator may also give without the TWOWAY_ prefix (the usual names for these).
+UNPREFIXED = ("DATABASE_URL", "ADMIN_TOKEN")
 
 ENV_PREFIX = "TWOWAY_"
 
@@ -59,6 +78,9 @@ def load_config(overrides: Mapping[str, Any] | None = None, environ: Mapping[str
     """Defaults < TWOWAY_* environment < the mapping given to create_app."""
     environ = os.environ if environ is None else environ
     config = dict(DEFAULTS)
+    for name in UNPREFIXED:
+        if environ.get(name):
+            config[name] = environ[name]
     for key, raw in environ.items():
         if key.startswith(ENV_PREFIX):
             name = key[len(ENV_PREFIX):]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .definitions import ONE_WAY_CATEGORIES
 from .engine import Linter
+from .utf16 import Utf16Map
 
 
 def read_jsonl(path: str | Path) -> list[dict]:
@@ -79,15 +80,6 @@ def is_realworld_dir(path: str | Path) -> bool:
     return Path(path).is_dir() and all((Path(path) / name).is_file() for name in REALWORLD_FILES)
 
 
-def _utf16_to_index(text: str):
-    table, offset = {}, 0
-    for i, ch in enumerate(text):
-        table[offset] = i
-        offset += 2 if ord(ch) > 0xFFFF else 1
-    table[offset] = len(text)
-    return lambda off: table.get(off, len(text))
-
-
 def realworld_scores(lint, directory: str | Path) -> dict:
     """Unit precision and recall per category and per rule, and the score's AUC.
 
@@ -101,8 +93,9 @@ def realworld_scores(lint, directory: str | Path) -> dict:
     scores_of: dict[str, int] = {}
     for email in emails:
         answer = lint(email["text"])
-        to_index = _utf16_to_index(email["text"])
-        spans[email["id"]] = [(to_index(i["start"]), to_index(i["end"]), i["category"], i["rule"])
+        offsets = Utf16Map(email["text"])  # the answer's offsets are UTF-16 units
+        spans[email["id"]] = [(offsets.from_utf16(i["start"]), offsets.from_utf16(i["end"]),
+                               i["category"], i["rule"])
                               for i in answer["issues"]
                               if i["category"] in ONE_WAY_CATEGORIES and i.get("field", "body") == "body"
                               and i["end"] > i["start"]]

@@ -109,9 +109,6 @@ def _spans(text: str, spans) -> str:
 # Every pattern earns its place: a pattern, phrase or top-level concept alternative that no flag
 # example of its rule reaches is dead or untested, and check-rules fails it.
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
-
-
 def top_level_alternatives(pattern: str) -> list[str]:
     """The pattern split at its top-level `|` (not inside a group or a character class)."""
     parts, current, depth, in_class, i = [], [], 0, False, 0
@@ -160,7 +157,7 @@ def unexercised_patterns(raw_rule: dict) -> list[str]:
     else:
         return []
     examples = [unmark(e) for e in (raw_rule.get("examples") or {}).get("flag") or []]
-    examples = [(text.translate(_APOSTROPHES), spans) for text, spans in examples]
+    examples = [(normalize_apostrophes(text), spans) for text, spans in examples]
     missing = []
     for item in items:
         try:
@@ -175,7 +172,7 @@ def unexercised_patterns(raw_rule: dict) -> list[str]:
 
 def _unexercised_scan_patterns(raw_rule: dict) -> list[str]:
     flags = re.MULTILINE | (0 if raw_rule.get("case") == "sensitive" else re.IGNORECASE)
-    examples = [text_example(e.translate(_APOSTROPHES)) for e in (raw_rule.get("examples") or {}).get("flag") or []]
+    examples = [text_example(normalize_apostrophes(e)) for e in (raw_rule.get("examples") or {}).get("flag") or []]
     missing = []
     for item in raw_rule.get("patterns") or []:
         try:

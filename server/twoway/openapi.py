@@ -87,6 +87,8 @@ def openapi_document() -> dict:
                     "type": "object", "required": ["text"],
                     "properties": {"text": {"type": "string"}, "subject": {"type": "string", "nullable": False},
                                    "grammar": {"type": "boolean", "default": True},
+                                   "profile": {"type": "string", "enum": ["quiet", "balanced", "thorough"],
+                                               "description": "strictness; the server's TWOWAY_STRICTNESS when left out"},
                                    "mode": {"type": "string", "enum": list(MODES), "default": MODES[0],
                                             "description": "send: a draft about to go out (an unfilled merge "
                                                            "field is an error); template: merge fields expected, "
@@ -105,7 +107,40 @@ def openapi_document() -> dict:
                 "type": "object", "required": ["status", "version", "rules", "grammar"],
                 "properties": {"status": {"type": "string"}, "version": {"type": "string"},
                                "rules": {"type": "integer"},
-                               "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]}}}, "Health")}}},
+                               "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]},
+                               "profile": {"type": "string"},
+                               "feedback": {"type": "object", "properties": {
+                                   "state": {"type": "string", "enum": ["ok", "unavailable", "unknown", "off"]},
+                                   "pending": {"type": "integer"}, "dropped": {"type": "integer"}}}}}, "Health")}}},
+            "/api/v1/feedback": {"post": {
+                "summary": "What a rep did with a card (codes only; counted, never stored as text)",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["rule", "action"], "additionalProperties": False,
+                    "properties": {
+                        "rule": {"type": "string", "description": "a rule id this server showed"},
+                        "action": {"type": "string", "enum": ["fixed", "kept", "muted"]},
+                        "reason": {"type": "string", "enum": ["not_one_way", "reader_asked", "other"],
+                                   "description": "with action kept only"},
+                        "profile": {"type": "string", "enum": ["quiet", "balanced", "thorough"]},
+                        "install": {"type": "string", "format": "uuid",
+                                    "description": "the extension's install id; stored as a keyed hash only when "
+                                                   "the team turns TWOWAY_FEEDBACK_INSTALLS on"}}}}}},
+                "responses": {"202": _json({"type": "object", "required": ["stored"],
+                                            "properties": {"stored": {"type": "boolean"}}},
+                                           "Counted (stored false when TWOWAY_FEEDBACK=off)"),
+                              **_errors(400, 401, 413, 415, 421)},
+            }},
+            "/api/v1/team/stats": {"get": {
+                "summary": "The team's figures per rule and per week (Authorization: Bearer ADMIN_TOKEN)",
+                "parameters": [{"name": "days", "in": "query", "required": False,
+                                "schema": {"type": "integer", "minimum": 1, "maximum": 3660}}],
+                "responses": {"200": _json({"type": "object", "required": ["rules", "weeks"], "properties": {
+                    "rules": {"type": "array", "items": {"type": "object", "required": [
+                        "rule", "shown", "fixed", "kept", "muted", "kept_rate", "fixed_rate", "measured_precision",
+                        "review"]}},
+                    "weeks": {"type": "array", "items": {"type": "object", "required": [
+                        "week", "shown", "fixed", "kept", "muted"]}}}}, "Counts"),
+                    **_errors(400, 401, 421)}}},
             "/api/v1/openapi.json": {"get": {"summary": "This document",
                                               "responses": {"200": {"description": "OpenAPI document"}}}},
         },
@@ -116,6 +151,8 @@ def openapi_document() -> dict:
                 "stats": {"$ref": "#/components/schemas/Stats"},
                 "panel": {"$ref": "#/components/schemas/Panel"},
                 "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]},
+                "profile": {"type": "string", "enum": ["quiet", "balanced", "thorough"]},
+
                 "mode": {"type": "string", "enum": list(MODES)}}},
         }},
     }

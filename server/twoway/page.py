@@ -21,6 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from .api import parse_lint_request, serialize_report, validate_lint_payload
 from .definitions import CATEGORIES, category_label
 from .errors import ApiError, error_response
+from .feedback_api import count_shown
 from .findings import SEVERITIES, Finding
 from .resources import EXTENSION_LIB_DIR
 from .service import Report, checker_of
@@ -103,7 +104,8 @@ def lint_form():
             notice = "That suggestion no longer matches the text; here is the check of the text as it is."
         else:
             text, subject, notice = applied
-    report = checker_of(current_app).check(text, subject, grammar, mode)
+    report = checker_of(current_app).check(text, subject, grammar, mode=mode)
+    count_shown(current_app, report)
     return _render(text=text, subject=subject, grammar=grammar, mode=mode, report=report, notice=notice)
 
 
@@ -112,7 +114,9 @@ def lint_view():
     """The script's lint: the API's answer (request and errors as POST /api/v1/lint; under
     /api/, so the API token applies) with the page's view model of it under "view"."""
     req = parse_lint_request()
-    report = checker_of(current_app).check(req["text"], req["subject"], req["grammar"], req["mode"], req["thread"])
+    report = checker_of(current_app).check(req["text"], req["subject"], req["grammar"], req["profile"],
+                                           mode=req["mode"], thread=req["thread"])
+    count_shown(current_app, report)
     return dict(serialize_report(report), view=build_view(report))
 
 
@@ -197,7 +201,7 @@ def _apply_replacement(value: str, text: str, subject: str, grammar: bool, mode:
         start, end, j = int(start), int(end), int(j)
     except ValueError:
         return None
-    report = checker_of(current_app).check(text, subject, grammar, mode)
+    report = checker_of(current_app).check(text, subject, grammar, mode=mode)
     finding = next((f for f in report.findings
                     if (f.field, f.start, f.end, f.rule) == (field, start, end, rule)), None)
     if finding is None or finding.start == finding.end or not (0 <= j < len(finding.replacements)):

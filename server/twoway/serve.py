@@ -16,6 +16,8 @@ in front for untrusted networks (slow clients): deploy/nginx/twoway.conf, docs/d
   socket stays open throughout, so no connection is refused;
 - request line and headers are limited (gunicorn); the body limit is checked from
   Content-Length before reading (http_guard) and at nginx;
+- feedback counts: the workers add to one table shared with the parent (feedback/pending.py),
+  which any of them moves into the database; a worker flushes on its way out, the parent last;
 - grammar: in `auto` mode the parent runs the local LanguageTool (and restarts it); the
   workers use it by URL. The parent waits for LanguageTool to be warm (bounded by
   TWOWAY_LANGUAGETOOL_WARMUP) before it binds, so the first lints have grammar.
@@ -103,6 +105,11 @@ def _grammar(app):
     return checker_of(app).grammar
 
 
+def _feedback(app):
+    from .feedback import feedback_of
+    return feedback_of(app)
+
+
 def build_app(config: Mapping[str, Any] | None) -> Any:
     """The app of the parent process, with grammar warm when LanguageTool can be had."""
     from . import create_app
@@ -141,9 +148,14 @@ def serve(host: str = "127.0.0.1", port: int = 8765, workers: int | None = None,
         print(f"Two-Way on http://{host}:{port}/ ({len(checker_of(app).pack.rules)} rules, "
               f"{workers} worker(s), pid {os.getpid()})", flush=True)
 
+    def worker_exit(_arbiter, _worker):
+        # The worker's share of the feedback counts reaches the database before it goes.
+        _feedback(server.application).close()
+
     def on_exit(_arbiter):
         if server.application is not None:
             _grammar(server.application).close()
+            _feedback(server.application).close()  # whatever is still pending, from any worker
 
     options = {
         "bind": [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"],
@@ -170,6 +182,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, workers: int | None = None,
         "on_reload": on_reload,
         "post_fork": post_fork,
         "when_ready": when_ready,
+        "worker_exit": worker_exit,
         "on_exit": on_exit,
     }
     server = TwoWayServer(lambda: build_app(config), options)

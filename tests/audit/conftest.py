@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from twoway.audit import sample
+from twoway.audit import sample, sample_threads
 from twoway.cli import main
 
 # The only one-way sentence of this email sits in the quoted reply: the audit must not count it.
@@ -52,3 +52,29 @@ def local_run(team_mbox, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("local-out")
     assert audit_cli(team_mbox[0], "--out", out, "--workers", "2") == 0
     return out
+
+
+def write_reply_mbox(path: Path, count: int, seed: int, effect: bool, labels: bool = True) -> tuple[Path, list[dict]]:
+    """A generated mailbox with the replies it drew: with an effect, emails holding pressure are
+    answered 6% of the time and the others 30%; without one, all 20%."""
+    rates = dict(pressure_reply=0.06, base_reply=0.30) if effect else dict(pressure_reply=0.20, base_reply=0.20)
+    recs = list(sample_threads.generate(count, seed=seed, labels=labels, **rates))
+    return sample.write_mbox(path, recs), recs
+
+
+@pytest.fixture(scope="session")
+def reply_mbox(tmp_path_factory) -> tuple[Path, list[dict]]:
+    return write_reply_mbox(tmp_path_factory.mktemp("replies") / "all-mail.mbox", 900, seed=21, effect=True)
+
+
+@pytest.fixture(scope="session")
+def reply_run(reply_mbox, tmp_path_factory) -> Path:
+    """One local audit of the mailbox with a planted effect, shared by the outcome tests."""
+    out = tmp_path_factory.mktemp("replies-out")
+    assert audit_cli(reply_mbox[0], "--out", out, "--workers", "2") == 0
+    return out
+
+
+def read_outcomes(out: Path) -> dict[str, dict]:
+    with (out / "outcomes.csv").open(newline="", encoding="utf-8") as fh:
+        return {row["group"]: row for row in csv.DictReader(fh)}

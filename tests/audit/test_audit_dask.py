@@ -43,6 +43,18 @@ def test_both_workers_took_batches_and_built_their_linter_once(cluster, team_mbo
     assert list(built.values()) == [1, 1]  # each worker process built one linter and used it for every batch
 
 
+def test_dask_cluster_gives_the_local_outcomes(cluster, reply_mbox, reply_run, tmp_path):
+    """The threading pass and the lint both run on the cluster: the same outcomes, email by email."""
+    out = tmp_path / "dask-replies"
+    assert audit_cli(reply_mbox[0], "--out", out, "--scheduler", cluster.scheduler_address) == 0
+    assert (out / "outcomes.csv").read_text(encoding="utf-8") == (reply_run / "outcomes.csv").read_text(encoding="utf-8")
+    fields = ("message_id", "replied", "reply_hours", "stage", "rules")
+    on_dask, local = _by_ref(read_rows(out)), _by_ref(read_rows(reply_run))
+    assert on_dask.keys() == local.keys()
+    assert {ref: [row[f] for f in fields] for ref, row in on_dask.items()} == \
+        {ref: [row[f] for f in fields] for ref, row in local.items()}
+
+
 def _forget_linter():
     from twoway.audit import checking
 

@@ -129,7 +129,7 @@ class Browser:
         self.ctx.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), self._route)
         self.sw = self._service_worker()
         if server is not None:
-            self.set_settings(serverUrl=server.url)
+            self.set_settings(serverUrl=server.url, configured=True)   # the first-run setup, done
 
     def _route(self, route):
         url = route.request.url.split("#")[0]
@@ -207,6 +207,56 @@ BADGE_JS = """(i) => {
 }"""
 
 
+def in_shadow(page, host: str, body: str, index: int = 0):
+    """Run `body` (a function body; `this` is the host's closed shadow root) and return its value.
+    The page cannot reach a closed shadow root; Chromium's DevTools protocol can, so the tests read
+    what the extension keeps out of the page (rule ids, scores, messages) this way."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        doc = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})
+        found = []
+
+        def walk(node):
+            if node.get("localName") == host and node.get("shadowRoots"):
+                found.append(node["shadowRoots"][0])
+            for child in node.get("children", []) + node.get("shadowRoots", []):
+                walk(child)
+            if "contentDocument" in node:
+                walk(node["contentDocument"])
+
+        walk(doc["root"])
+        if len(found) <= index:
+            return None
+        obj = cdp.send("DOM.resolveNode", {"backendNodeId": found[index]["backendNodeId"]})["object"]
+        res = cdp.send("Runtime.callFunctionOn", {"objectId": obj["objectId"], "returnByValue": True,
+                                                  "functionDeclaration": "function () { " + body + " }"})
+        return res["result"].get("value")
+    finally:
+        cdp.detach()
+
+
+def card_rule(page) -> str | None:
+    """The rule id of the open card (read inside its closed shadow root)."""
+    return in_shadow(page, "twoway-card", "const c = this.querySelector('.tw-card'); return c ? c.dataset.rule : null;")
+
+
+def badge_info(page, index: int = 0) -> dict | None:
+    """The badge as the rep sees it: state, score, count and its label (inside its closed shadow root)."""
+    return in_shadow(page, "twoway-badge", "const b = this.querySelector('.tw-badge');"
+                     " return b ? {state: b.dataset.state, score: b.dataset.score, count: b.dataset.count,"
+                     " label: b.getAttribute('aria-label') || ''} : null;", index)
+
+
+def wait_until(predicate, timeout: float = 15.0, what: str = ""):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise TimeoutError(f"timed out waiting for {what or predicate}")
+
+
 def expected_spans(server, text: str, subject: str = "", field: str = "body") -> list[str]:
     """What the server flags in `field`, as the texts the extension must underline."""
     import requests
@@ -259,3 +309,12 @@ def wait_texts(page, want: list[str], timeout: float = 15.0, where: str = "") ->
         " if (!n.startsWith('twoway-') || n === 'twoway-active') continue; for (const r of h) out.push(r.toString()); }"
         " out.sort(); return JSON.stringify(out.map(t => t.replace(/\\u00a0/g, ' '))) === JSON.stringify(want); }",
         arg=sorted(want), timeout=timeout * 1000)
+
+
+def card_state(page) -> dict:
+    """What the page may see of the card: its host's data-open and data-mode (nothing else)."""
+    return page.evaluate("() => { const c = document.querySelector('twoway-card'); return c ? {...c.dataset} : {}; }")
+
+
+def notice_state(page) -> str:
+    return page.evaluate("() => document.querySelector('twoway-notice')?.dataset.state || ''")

@@ -127,7 +127,7 @@ class FirefoxBrowser:
         self.server = server
         self.pages = PageServer()
         self.options_tab = self._open_extension_page(OPTIONS_URL)
-        self.set_settings(serverUrl=server.url, sites=["http://localhost"])
+        self.set_settings(serverUrl=server.url, sites=["http://localhost"], configured=True)
         self.wait(lambda: self.extension_eval("return (await chrome.scripting.getRegisteredContentScripts()).length") == 1)
 
     # -- the add-on's own page ---------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Screenshots for the README (docs/screenshots/extension-*.png): a Gmail-like compose with
 underlines, an open card, and the numbers panel (Chromium); the same compose in Firefox ESR with a
-card open; the options page after "Test connection".
-Run: .venv/bin/python tests/extension/make_screenshots.py [chromium] [firefox] [options]   (default: all)
+card open; the options page after "Test connection"; the first-run setup page and the toolbar popup.
+Run: .venv/bin/python tests/extension/make_screenshots.py [chromium] [firefox] [options] [firstrun]   (default: all)
 """
 from __future__ import annotations
 
@@ -103,14 +103,46 @@ def options(server):
     return ["extension-options.png"]
 
 
+def firstrun(server):
+    """The setup page a fresh install opens, and the toolbar popup on Gmail, then on a CRM not turned on."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = Browser(pw, None, viewport=(800, 820))
+        try:
+            page = b.ctx.new_page()
+            page.goto(f"chrome-extension://{b.extension_id}/options/options.html")
+            page.wait_for_function("() => !document.getElementById('setup').hidden")
+            page.screenshot(path=str(OUT / "extension-first-run.png"))
+            shots = ["extension-first-run.png"]
+            pop = b.ctx.new_page()
+            pop.set_viewport_size({"width": 300, "height": 200})
+            pop.goto(f"chrome-extension://{b.extension_id}/popup/popup.html?url=https://mail.google.com/mail/u/0/")
+            pop.wait_for_function("() => document.body.dataset.ready === 'true'")
+            pop.screenshot(path=str(OUT / "extension-popup-setup.png"), full_page=True)
+            shots.append("extension-popup-setup.png")
+            b.set_settings(serverUrl=server.url, configured=True)
+            for name, url in (("extension-popup.png", "https://mail.google.com/mail/u/0/"),
+                              ("extension-popup-site.png", "https://crm.example.com/deals/7")):
+                pop = b.ctx.new_page()
+                pop.set_viewport_size({"width": 300, "height": 240})
+                pop.goto(f"chrome-extension://{b.extension_id}/popup/popup.html?url={url}")
+                pop.wait_for_function("() => document.body.dataset.ready === 'true'")
+                pop.screenshot(path=str(OUT / name), full_page=True)
+                shots.append(name)
+        finally:
+            b.close()
+    return shots
+
+
 def main(argv):
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     OUT.mkdir(parents=True, exist_ok=True)
-    wanted = argv or ["chromium", "firefox", "options"]
+    wanted = argv or ["chromium", "firefox", "options", "firstrun"]
     server = ServerHandle().start()
     try:
         for name in wanted:
-            for shot in {"chromium": chromium, "firefox": firefox, "options": options}[name](server):
+            for shot in {"chromium": chromium, "firefox": firefox, "options": options, "firstrun": firstrun}[name](server):
                 print(OUT / shot)
     finally:
         server.stop()

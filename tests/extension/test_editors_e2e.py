@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from editor_pages import EDITORS
-from ext_harness import HIGHLIGHTS_JS
+from ext_harness import HIGHLIGHTS_JS, card_rule
 
 GREETING = "Hi Sam,"
 LINE = "Just checking in to see if you had a chance to look. This price expires Friday, so sign today."
@@ -125,7 +125,7 @@ def test_editor_family(browser, server, name):
     x, y = ed.center(flagged)
     page.mouse.move(x, y)
     page.wait_for_function("() => document.querySelector('twoway-card')?.dataset.open === 'true'")
-    assert card(page)["rule"] == issue["rule"]
+    assert card_rule(page) == issue["rule"]
     page.mouse.move(2, 2)
     page.wait_for_function("() => document.querySelector('twoway-card')?.dataset.open !== 'true'", timeout=5000)
     assert ed.records() == []

@@ -7,7 +7,8 @@ import time
 import pytest
 import requests
 
-from ext_harness import (GMAIL_URL, OUTLOOK_URL, SITE_URL, Browser, ServerHandle, badge, expected_spans, gmail_dialog_fragment,
+from ext_harness import (GMAIL_URL, OUTLOOK_URL, SITE_URL, Browser, ServerHandle, badge_info, card_rule, expected_spans,
+                      gmail_dialog_fragment, in_shadow, wait_until,
                       gmail_reply_fragment, highlighted_texts, highlights, owa_fragment, page_html, range_center,
                       wait_answers, wait_highlight, wait_texts)
 
@@ -38,8 +39,20 @@ def test_gmail_compose_underlines_what_the_server_flags(browser, server):
     assert highlighted_texts(page) == want
     names = {h["name"] for h in highlights(page)}
     assert names <= {"twoway-self_focus", "twoway-pressure", "twoway-style", "twoway-grammar", "twoway-spelling"}
-    b = badge(page)
+    b = badge_info(page)
     assert b["state"] == "ok" and int(b["count"]) >= len(want) and b["score"] != ""
+    # The page sees none of it: no score, count, rule or message on the host elements.
+    host = page.evaluate("() => { const b = document.querySelector('twoway-badge');"
+                         " return [...b.attributes].filter(a => a.name !== 'style').map(a => a.name + '=' + a.value); }")
+    assert sorted(a.split("=")[0] for a in host) == ["data-answers", "data-panel-side", "data-state", "data-twoway"], host
+    assert not any(server.url in a or "quota" in a for a in host)
+    # Nothing of the extension's styles reaches the page but the underlines: no custom properties,
+    # no card or badge rules for the page's own elements of those names.
+    leaked = page.evaluate("""() => { const d = document.createElement('div'); d.className = 'tw-card tw-badge';
+      document.body.appendChild(d); const cs = getComputedStyle(d);
+      const out = [getComputedStyle(document.documentElement).getPropertyValue('--tw-pressure-color'),
+                   cs.borderTopWidth, cs.borderRadius]; d.remove(); return out; }""")
+    assert leaked == ["", "0px", "0px"], leaked
     no_errors(page)
 
 
@@ -153,8 +166,9 @@ def test_apply_a_replacement_then_undo(browser, server):
     before = editor_text(page)
     pos = range_center(page, PRESSURE)
     page.mouse.click(pos["x"], pos["y"])                       # caret into the underline, card opens
-    page.wait_for_function("() => document.querySelector('twoway-card')?.dataset.rule")
-    assert page.evaluate("() => document.querySelector('twoway-card').dataset.rule") == issue["rule"]
+    page.wait_for_function("() => document.querySelector('twoway-card')?.dataset.open === 'true'")
+    assert card_rule(page) == issue["rule"]
+    assert "data-rule" not in page.evaluate("() => document.querySelector('twoway-card').outerHTML")
     page.keyboard.press("Alt+Enter")                           # keyboard: focus moves into the card
     page.wait_for_function("() => document.activeElement?.localName === 'twoway-card'")
     page.keyboard.press("Escape")                              # Esc closes it, focus back in the editor
@@ -260,7 +274,7 @@ def test_two_compose_boxes_work_on_their_own(browser, server):
     assert by_editor[0] == expected_spans(server, "I need to hit my quota this month.")
     assert by_editor[1] == expected_spans(server, PRESSURE)
     for i in (0, 1):                              # each badge counts its own box's findings
-        assert badge(page, i)["state"] == "ok" and int(badge(page, i)["count"]) >= len(by_editor[i])
+        assert badge_info(page, i)["state"] == "ok" and int(badge_info(page, i)["count"]) >= len(by_editor[i])
     no_errors(page)
 
 
@@ -326,7 +340,7 @@ def test_server_stopped_then_back(playwright_instance):
         srv.stop()
         page.keyboard.type(" " + PRESSURE)
         page.wait_for_function("() => document.querySelector('twoway-badge')?.dataset.state === 'error'", timeout=10000)
-        assert "unreachable" in page.evaluate("() => document.querySelector('twoway-badge').title")
+        assert "unreachable" in badge_info(page)["label"]
         time.sleep(2.5)                        # a few backed-off retries fail quietly
         srv.start(port)
         page.wait_for_function("() => document.querySelector('twoway-badge')?.dataset.state === 'ok'", timeout=20000)
@@ -346,7 +360,7 @@ def test_server_error_and_token(playwright_instance):
         page.locator(GMAIL_BODY).click()
         page.keyboard.type("I need to hit my quota this month.")
         page.wait_for_function("() => document.querySelector('twoway-badge')?.dataset.state === 'error'", timeout=10000)
-        assert "token" in page.evaluate("() => document.querySelector('twoway-badge').title")
+        assert "token" in badge_info(page)["label"]
         b.set_settings(token="s3cret")
         wait_highlight(page, "hit my quota", timeout=20)
         no_errors(page)
@@ -369,11 +383,15 @@ def test_mute_and_category_settings(browser, server):
     page.wait_for_function("() => document.activeElement?.localName === 'twoway-card'")
     n_reps = len(next(i for i in requests.post(server.url + "/api/v1/lint", json={"text": ONE_WAY}).json()["issues"]
                       if i["text"] == "hit my quota")["replacements"])
-    for _ in range(n_reps - 1 + 2):            # past the other replacements and "Ignore here"
+    # Focus starts on the first wording, or on Close when there is none (Enter never ignores);
+    # the buttons in order: Close, the wordings, Ignore here, Mute this rule.
+    for _ in range(n_reps + 2 - (1 if n_reps else 0)):
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     page.wait_for_function("() => ![...CSS.highlights.values()].some(h => [...h].some(r => r.toString() === 'hit my quota'))")
-    assert quota_rule in browser.get_settings()["muted"]
+    wait_until(lambda: quota_rule in browser.get_settings().get("muted", []), 10, "the rule muted")
+    # Kept with the name the card showed, for the options page's list.
+    assert browser.get_settings()["mutedNames"][quota_rule]
     # The category switch hides a whole category.
     browser.set_settings(categories={"pressure": False, "self_focus": True, "grammar": True, "spelling": True, "style": True})
     page.wait_for_function("() => !(CSS.highlights.get('twoway-pressure')?.size)")
@@ -454,7 +472,7 @@ def test_ignore_here_hides_that_finding_in_this_draft(browser, server):
     page.mouse.click(pos["x"], pos["y"])
     page.keyboard.press("Alt+Enter")
     page.wait_for_function("() => document.activeElement?.localName === 'twoway-card'")
-    for _ in range(n_reps):                           # past the replacements to "Ignore here" (focus starts on the first)
+    for _ in range(n_reps + 1 - (1 if n_reps else 0)):   # to "Ignore here" (focus starts on a wording, or on Close)
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     page.wait_for_function("() => ![...CSS.highlights.values()].some(h => [...h].some(r => r.toString() === 'Just checking in'))")
@@ -465,3 +483,85 @@ def test_ignore_here_hides_that_finding_in_this_draft(browser, server):
     assert "Just checking in" not in highlighted_texts(page)
     assert browser.get_settings().get("muted", []) == []
     no_errors(page)
+    # Kept for this draft across a reload (the webmail restores the draft; only hashes are stored).
+    stored = browser.get_settings()["ignored"]
+    assert stored and all("checking" not in str(v) for v in stored.values())
+    page.reload()
+    page.locator(GMAIL_BODY).click()
+    page.keyboard.type(ONE_WAY)
+    wait_highlight(page, "hit my quota")
+    assert "Just checking in" not in highlighted_texts(page)
+    no_errors(page)
+
+
+def test_enter_on_a_card_without_a_wording_never_ignores(browser, server):
+    """Enter on a card with nothing to apply closes it (focus starts on Close), the finding stays."""
+    page = browser.open(GMAIL_URL, page_html(gmail_dialog_fragment(), "Gmail"))
+    page.locator(GMAIL_BODY).click()
+    page.keyboard.type("I need to hit my quota this month.")
+    wait_highlight(page, "hit my quota")
+    pos = range_center(page, "hit my quota")
+    page.mouse.click(pos["x"], pos["y"])
+    page.keyboard.press("Alt+Enter")
+    page.wait_for_function("() => document.activeElement?.localName === 'twoway-card'")
+    assert in_shadow(page, "twoway-card", "return this.activeElement && this.activeElement.className;") == "tw-card-close"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.querySelector('twoway-card').dataset.open === 'false'")
+    assert "hit my quota" in highlighted_texts(page)
+    # Focus is back in the text, at the end of the finding.
+    assert page.evaluate("() => document.activeElement?.getAttribute('g_editable')") == "true"
+
+
+def test_alt_enter_outside_a_finding_is_left_to_the_editor(browser, server):
+    page = browser.open(GMAIL_URL, page_html(gmail_dialog_fragment(), "Gmail"))
+    page.locator(GMAIL_BODY).click()
+    page.keyboard.type("I need to hit my quota this month. Thanks")
+    wait_highlight(page, "hit my quota")
+    page.keyboard.press("End")                              # the caret after "Thanks": no finding there
+    page.evaluate("() => { window.__altEnter = 0; document.addEventListener('keydown', (e) => {"
+                  " if (e.key === 'Enter' && e.altKey) window.__altEnter++; }); }")
+    page.keyboard.press("Alt+Enter")
+    assert page.evaluate("() => window.__altEnter") == 1     # reached the page: not taken
+    assert page.evaluate("() => document.querySelector('twoway-card')?.dataset.open") != "true"
+
+
+def test_card_is_a_modal_dialog_with_a_focus_trap(browser, server):
+    page = browser.open(GMAIL_URL, page_html(gmail_dialog_fragment(), "Gmail"))
+    page.locator(GMAIL_BODY).click()
+    page.keyboard.type(PRESSURE)
+    wait_highlight(page, PRESSURE)
+    pos = range_center(page, PRESSURE)
+    page.mouse.click(pos["x"], pos["y"])
+    page.keyboard.press("Alt+Enter")
+    page.wait_for_function("() => document.activeElement?.localName === 'twoway-card'")
+    dialog = in_shadow(page, "twoway-card", "const c = this.querySelector('.tw-card');"
+                       " return [c.getAttribute('role'), c.getAttribute('aria-modal'), this.querySelectorAll('button').length];")
+    assert dialog[:2] == ["dialog", "true"]
+    for _ in range(dialog[2] * 2 + 1):                       # round and round: focus never leaves the card
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement?.localName") == "twoway-card"
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("() => document.activeElement?.localName") == "twoway-card"
+    page.keyboard.press("Escape")
+    assert page.evaluate("() => document.activeElement?.getAttribute('g_editable')") == "true"
+
+
+def test_findings_are_announced_to_screen_readers(browser, server):
+    """Underlines are invisible to a screen reader: the count, and the finding the caret moves into,
+    are said through a live region (role=status) in the badge's shadow root."""
+    page = browser.open(GMAIL_URL, page_html(gmail_dialog_fragment(), "Gmail"))
+    page.locator(GMAIL_BODY).click()
+    page.keyboard.type("Thanks. " + QUOTA_LINE)
+    wait_highlight(page, "hit my quota")
+
+    def live():
+        return in_shadow(page, "twoway-badge", "return this.querySelector('[role=status]').textContent;") or ""
+
+    wait_until(lambda: "finding" in live(), 10, "the count announced")
+    page.keyboard.press("Home")
+    for _ in range(len("Thanks. I need to hi")):
+        page.keyboard.press("ArrowRight")
+    wait_until(lambda: live().startswith("Self-focus:") and "Alt+Enter" in live(), 10, "the finding announced")
+
+
+QUOTA_LINE = "I need to hit my quota this month."

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from ext_harness import GMAIL_URL, ServerHandle, gmail_dialog_fragment, page_html, wait_highlight
+from ext_harness import GMAIL_URL, ServerHandle, badge_info, gmail_dialog_fragment, page_html, wait_highlight, wait_until
 from twoway import __version__
 
 TOKEN = "s3cret"
@@ -107,7 +107,12 @@ def test_category_switch_applies_without_save(browser, server):
 
 
 def badge_title(page) -> str:
-    return page.evaluate("() => document.querySelector('twoway-badge')?.title || ''")
+    info = badge_info(page)
+    return info["label"] if info else ""
+
+
+def wait_title(page, needle: str, timeout: float = 15.0):
+    wait_until(lambda: needle in badge_title(page), timeout, f"the badge saying {needle!r}")
 
 
 def test_badge_says_what_is_wrong_and_keeps_retrying(browser, server, token_server):
@@ -122,8 +127,7 @@ def test_badge_says_what_is_wrong_and_keeps_retrying(browser, server, token_serv
     # https:// for the plain-http server: said so, and the error stays up through the retries
     # (no flicker back to "reading").
     browser.set_settings(serverUrl=f"https://127.0.0.1:{server.port}")
-    page.wait_for_function("(u) => document.querySelector('twoway-badge').title.includes(u)",
-                           arg=f"use {server.url} ", timeout=15000)
+    wait_title(page, f"use {server.url} ")
     states = page.evaluate("""() => new Promise((done) => {
       const b = document.querySelector('twoway-badge'), seen = [b.dataset.state];
       new MutationObserver(() => seen.push(b.dataset.state)).observe(b, {attributes: true, attributeFilter: ['data-state']});
@@ -135,9 +139,9 @@ def test_badge_says_what_is_wrong_and_keeps_retrying(browser, server, token_serv
     # A wrong token reads as wrong, not as missing.
     browser.set_settings(serverUrl=token_server.url, token="not-it")
     page.keyboard.type(" Thanks.")
-    page.wait_for_function("() => /rejected the API token/.test(document.querySelector('twoway-badge')?.title)", timeout=15000)
+    wait_title(page, "rejected the API token", 40)
     browser.set_settings(token="")
     page.keyboard.type(" Bye.")
-    page.wait_for_function("() => /needs an API token/.test(document.querySelector('twoway-badge')?.title)", timeout=15000)
+    wait_title(page, "needs an API token", 40)
     browser.set_settings(token=TOKEN)
     page.wait_for_function("() => document.querySelector('twoway-badge')?.dataset.state === 'ok'", timeout=20000)

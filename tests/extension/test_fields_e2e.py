@@ -10,7 +10,8 @@ import time
 import pytest
 
 from editor_pages import CRM_URL, roundcube_html, roundcube_plain
-from ext_harness import (GMAIL_URL, HIGHLIGHTS_JS, Browser, ServerHandle, expected_spans, page_html, range_center,
+from ext_harness import (GMAIL_URL, HIGHLIGHTS_JS, Browser, ServerHandle, expected_spans, highlighted_texts, in_shadow,
+                         page_html, range_center,
                          wait_answers, wait_highlight, wait_texts)
 from test_editors_e2e import Editor
 
@@ -138,9 +139,10 @@ def test_a_finding_without_a_wording_shows_its_advice_only(playwright_instance):
         page.mouse.click(pos["x"], pos["y"])
         page.keyboard.press("Alt+Enter")
         page.wait_for_function("() => document.activeElement?.localName === 'twoway-card'")
-        assert page.evaluate("() => document.querySelector('twoway-card').dataset.replacements") == "0"
-        page.keyboard.press("Enter")                  # focus was on "Ignore here": nothing else to pick
-        page.wait_for_function("() => ![...CSS.highlights.values()].some(h => [...h].some(r => r.toString() === 'hit my quota'))")
+        assert in_shadow(page, "twoway-card", "return this.querySelectorAll('.tw-card-replacement').length;") == 0
+        page.keyboard.press("Enter")                  # focus was on Close: Enter never ignores the finding
+        page.wait_for_function("() => document.querySelector('twoway-card').dataset.open === 'false'")
+        assert "hit my quota" in highlighted_texts(page)
         assert page.locator('[g_editable="true"]').inner_text() == QUOTA
         assert page.errors == [], page.errors
     finally:

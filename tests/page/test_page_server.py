@@ -154,7 +154,8 @@ def test_everything_from_the_text_is_escaped(client, payload):
     tags = [tag for tag, _ in dom.elements]
     assert "img" not in tags and "svg" not in tags and "iframe" not in tags
     assert tags.count("textarea") == 1
-    assert len([1 for tag, a in dom.elements if tag == "script"]) == 2 + len(PAGE_SCRIPTS)  # definitions.js, render.js, the page's modules
+    # definitions.js, feedback.js, render.js, the page's modules
+    assert len([1 for tag, a in dom.elements if tag == "script"]) == 3 + len(PAGE_SCRIPTS)
 
 
 def test_cross_site_post_is_refused(client):

@@ -128,6 +128,9 @@ def _date(value) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
+parse_date = _date  # dates of CSV and JSONL cells, for the replied column too (outcomes.py)
+
+
 # -- CSV and JSONL rows ---------------------------------------------------------------------
 
 def _from_fields(fields: dict) -> Email:

@@ -2,49 +2,37 @@
 for the enablement lead. It quotes only masked flagged sentences, never an email body."""
 from __future__ import annotations
 
-import html
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..definitions import category_colours, verdict_of
+from ..definitions import verdict_of
 from .aggregation import Aggregate
-
-VERDICT_COLOURS = {"one-way": "#c0392b", "mixed": "#e0a100", "two-way": "#2e8b57"}
-# The categories' colours are the extension's and the page's (twoway.css).
-CATEGORY_COLOURS = category_colours()
+from .htmlparts import CATEGORY_COLOURS, VERDICT_COLOURS
+from .htmlparts import escape as _e
+from .htmlparts import figure_html as _figure_html
+from .htmlparts import html_table as _table
+from .reply_report import reply_section
+from .threads import ThreadCounts
 TOP_SENDERS = 40
 TOP_RULES = 15
 TOP_TEMPLATES = 15
 
 
-def _figure_html(fig, first: bool) -> str:
-    fig.update_layout(template="plotly_white", margin=dict(l=10, r=10, t=40, b=10),
-                      font=dict(family="system-ui, sans-serif", size=13))
-    return fig.to_html(full_html=False, include_plotlyjs=first, include_mathjax=False,
-                       config={"displaylogo": False, "responsive": True})
-
-
-def _table(headers: list[str], rows: list[list]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _e(value) -> str:
-    return html.escape(str(value))
-
-
-def build_report(agg: Aggregate, sources: list[str], seconds: float) -> str:
+def build_report(agg: Aggregate, sources: list[str], seconds: float, analysis=None,
+                 threads: ThreadCounts | None = None) -> str:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
     parts: list[str] = []
     first = True
 
-    def figure(fig) -> None:
+    def rendered(fig) -> str:  # plotly.js goes in with the first figure, whichever section draws it
         nonlocal first
-        parts.append(_figure_html(fig, first))
-        first = False
+        html, first = _figure_html(fig, first), False
+        return html
+
+    def figure(fig) -> None:
+        parts.append(rendered(fig))
 
     # -- the team's score distribution
     bins = list(range(0, 101, 5))
@@ -135,6 +123,10 @@ def build_report(agg: Aggregate, sources: list[str], seconds: float) -> str:
               f"“{_e(t.example)}”" if t.example else "—", f"<code>{key:016x}</code>"]
              for label, (key, t) in zip(labels, ranked)]))
 
+    # -- replies: the team's own outcomes (audit/outcomes.py)
+    if analysis is not None:
+        parts.append(reply_section(analysis, threads or ThreadCounts(), rendered))
+
     if agg.malformed:
         parts.append(f"<h2>Messages that could not be audited ({agg.malformed})</h2>")
         parts.append(_table(["source", "where", "why"],
@@ -147,7 +139,7 @@ def build_report(agg: Aggregate, sources: list[str], seconds: float) -> str:
 
 def _page(agg: Aggregate, sources: list[str], seconds: float, body: str) -> str:
     distinct = max(agg.audited, 1)
-    one_way_emails = sum(n for s, n in agg.scores.items() if s < 45)
+    one_way_emails = sum(n for s, n in agg.scores.items() if verdict_of(s) == "one-way")
     mean = sum(s * n for s, n in agg.scores.items()) / distinct
     banner = ('<p class="partial">PARTIAL REPORT: the run was stopped before the end; these figures '
               f"cover the first {agg.read} emails read.</p>") if agg.partial else ""
@@ -168,6 +160,8 @@ h1 {{ margin-bottom: .2rem; }} h2 {{ margin-top: 2.2rem; border-bottom: 1px soli
 table {{ border-collapse: collapse; width: 100%; margin: .8rem 0; font-size: .92rem; }}
 th, td {{ text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #e5e9ee; vertical-align: top; }}
 th {{ background: #f4f6f8; }} code {{ font-size: .88em; }}
+.caveat {{ background: #f4f6f8; border-left: 4px solid #5b6b7c; padding: .7rem 1rem; margin: 1rem 0; }}
+.headline li {{ margin: .4rem 0; }}
 </style></head><body>
 <h1>Two-Way team audit</h1>
 <p class="meta">{_e(now)} · {_e(", ".join(Path(s).name for s in sources))} · {seconds:.0f} s ·

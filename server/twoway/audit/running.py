@@ -89,10 +89,11 @@ class _InterruptBetweenRows:
             signal.signal(signal.SIGINT, self._previous)
 
 
-def run(items: Iterable[RawItem], settings: Settings, executor: Executor, slots: int,
-        on_row: Callable[[dict], None], batch_size: int = BATCH_SIZE) -> None:
-    """Check every item; `on_row` gets each result row in the driver as its batch finishes.
-    A KeyboardInterrupt (Ctrl-C) cancels what has not started and propagates, between rows."""
+def run(items: Iterable, settings, executor: Executor, slots: int,
+        on_row: Callable, batch_size: int = BATCH_SIZE, task: Callable = check_batch) -> None:
+    """Check every item (`task(settings, batch)` on a worker: the lint by default, the header
+    read of the threading pass); `on_row` gets each result row in the driver as its batch
+    finishes. A KeyboardInterrupt (Ctrl-C) cancels what has not started and propagates, between rows."""
     window = max(2, 2 * slots)
     pending = set()
     feed = batches(items, batch_size)
@@ -108,7 +109,7 @@ def run(items: Iterable[RawItem], settings: Settings, executor: Executor, slots:
         try:
             for batch in feed:
                 interrupt.check()
-                pending.add(executor.submit(check_batch, settings, batch))
+                pending.add(executor.submit(task, settings, batch))
                 if len(pending) >= window:
                     done, pending = wait(pending, return_when=FIRST_COMPLETED)
                     hand_on(done, interrupt)

@@ -144,19 +144,22 @@ def generate(count: int, seed: int = 7, months: int = 6,
 def message_bytes(record: dict) -> bytes:
     """The record as an RFC 5322 message (written directly: the generator feeds benchmarks of
     100,000 emails, and building EmailMessage objects would take longer than auditing them)."""
-    if record.get("html"):
+    if record.get("content_type"):  # a delivery report or other raw part (sample_threads.py)
+        kind, content = None, record["body"]
+    elif record.get("html"):
         paragraphs = "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in record["body"].split("\n\n"))
         kind, content = "html", f"<html><head><style>p {{margin:0}}</style></head><body>{paragraphs}</body></html>"
     else:
         kind, content = "plain", record["body"]
     headers = [
         f"From: {_header(record['sender_name'])} <{record['sender']}>",
-        "To: prospect@client.example",
+        f"To: {record.get('to', 'prospect@client.example')}",
         f"Subject: {_header(record['subject'])}",
         f"Date: {format_datetime(record['date'])}",
         f"Message-ID: {record['msg_id']}",
+        *record.get("headers", ()),  # In-Reply-To, References, X-Gmail-Labels, Auto-Submitted...
         "MIME-Version: 1.0",
-        f'Content-Type: text/{kind}; charset="utf-8"',
+        record.get("content_type") or f'Content-Type: text/{kind}; charset="utf-8"',
         "Content-Transfer-Encoding: 8bit",
     ]
     return ("\n".join(headers) + "\n\n" + content + "\n").encode("utf-8")

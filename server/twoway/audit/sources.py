@@ -23,6 +23,9 @@ COLUMN_ALIASES = {
                "owner", "assigned", "assigned to", "created by", "rep", "sender name"),
     "date": ("date", "sent", "sent at", "sent date", "activity date", "created date", "createddate",
              "hs_timestamp", "timestamp", "completed date"),
+    # Whether the email was answered (yes/no, or the date of the reply): audit/outcomes.py.
+    "replied": ("replied", "reply", "email replied", "replied_at", "replied at", "reply date", "replied date",
+                "hs_email_replied", "has replied"),
 }
 _SNIFF = 64 * 1024
 
@@ -174,6 +177,9 @@ def _jsonl_items(source: Source) -> Iterator[RawItem]:
                 yield RawItem(str(source.path), f"line {number}", "fields", {"_error": "not a JSON object"})
                 continue
             fields = {k: record.get(k) for k in ("body", "text", "subject", "sender", "from", "sender_name", "date")}
+            replied = next((k for k in ("replied", "reply", "email_replied", "replied_at") if k in record), None)
+            if replied is not None:
+                fields["replied"] = record[replied]
             fields["body"] = fields.pop("body") or fields.pop("text")
             fields.pop("text", None)
             fields["sender"] = fields.get("sender") or fields.pop("from")

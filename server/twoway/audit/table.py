@@ -8,7 +8,10 @@ from pathlib import Path
 from .checking import COUNTED_CATEGORIES
 
 COLUMNS = ("source", "ref", "sender", "date", "message_id", "template", "duplicate", "words",
-           "alignment_score", "verdict", "one_way_sentences", *COUNTED_CATEGORIES, "rules", "error")
+           "alignment_score", "verdict", "one_way_sentences", *COUNTED_CATEGORIES, "rules",
+           # whether the email was answered (yes / no / unknown), hours to the first reply, and
+           # first-touch / follow-up in its thread (audit/threads.py)
+           "replied", "reply_hours", "stage", "error")
 
 
 class ResultTable:
@@ -37,6 +40,7 @@ def write_parquet(csv_path: Path) -> Path | None:
     target = csv_path.with_suffix(".parquet")
     numbers = {"words", "alignment_score", "one_way_sentences", *COUNTED_CATEGORIES}
     types = {c: pa.int64() if c in numbers else pa.string() for c in COLUMNS}  # never guessed per block
+    types["reply_hours"] = pa.float64()
     reader = pacsv.open_csv(csv_path, convert_options=pacsv.ConvertOptions(column_types=types))
     with pq.ParquetWriter(target, reader.schema) as writer:
         for block in reader:

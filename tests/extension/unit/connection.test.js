@@ -14,7 +14,23 @@ test("a scheme is added: http for this computer, https for other hosts", () => {
   assert.equal(norm("127.0.0.1:8765").url, "http://127.0.0.1:8765");
   assert.equal(norm("[::1]:8765").url, "http://[::1]:8765");
   assert.equal(norm("twoway.example.com").url, "https://twoway.example.com");
-  assert.equal(norm("http://twoway.example.com").url, "http://twoway.example.com");
+});
+
+test("plain http only for this computer: a remote server must be https", () => {
+  assert.match(norm("http://twoway.example.com").error, /https:\/\/ for a server on another computer/);
+  assert.match(norm("http://10.0.0.5:8765").error, /https:\/\//);
+  assert.equal(norm("http://127.0.0.2:8765").url, "http://127.0.0.2:8765");
+});
+
+test("site patterns: one host, no wildcard, http only for loopback", () => {
+  const pat = (o) => w.TwoWaySettings.sitePattern(o);
+  assert.equal(pat("https://crm.example.com/deals/1"), "https://crm.example.com/*");
+  assert.equal(pat("crm.example.com"), "https://crm.example.com/*");
+  assert.equal(pat("http://localhost:3000"), "http://localhost/*");
+  for (const bad of ["*", "*.example.com", "https://*.example.com", "https://*/*", "http://crm.example.com",
+                     "ftp://crm.example.com", "https://me:pw@crm.example.com", "<all_urls>", ""]) {
+    assert.equal(pat(bad), null, bad);
+  }
 });
 
 test("trailing /api, /api/v1, /api/v1/lint and slashes are stripped; a real prefix is kept", () => {
@@ -72,6 +88,11 @@ test("diagnose tells each outcome apart", async () => {
   r = await d("https://127.0.0.1:1", "good", server);
   assert.equal(r.outcome, "wrong_scheme");
   assert.match(r.message, /use http:\/\/127\.0\.0\.1:1 /);
+  // A remote https server that does not answer is never sent to plain http.
+  const seen = [];
+  r = await w.TwoWayConnection.diagnose("https://twoway.example.com", "", (url) => { seen.push(url); return Promise.reject(new Error("down")); });
+  assert.equal(r.outcome, "unreachable");
+  assert.ok(seen.every((u) => u.startsWith("https://")), seen.join(" "));
 
   r = await d("http://127.0.0.1:1/twoway", "good", { ...server, "http://127.0.0.1:1/twoway/healthz": { status: 404, json: { error: { code: "not_found" } } } });
   assert.equal(r.outcome, "wrong_path");
@@ -89,4 +110,12 @@ test("every outcome has a short label and a message", () => {
     assert.ok(w.TwoWayConnection.SHORT[o], o);
     assert.ok(w.TwoWayConnection.message(o, "http://x", { suggestion: "http://y", version: "1" }).length > 10, o);
   }
+});
+
+test("every probe refuses redirects (the token never follows one elsewhere)", async () => {
+  const inits = [];
+  const fetchImpl = (url, init) => { inits.push(init); return Promise.reject(new Error("down")); };
+  await w.TwoWayConnection.diagnose("https://127.0.0.1:9", "t", fetchImpl);
+  assert.ok(inits.length >= 2);
+  assert.ok(inits.every((i) => i.redirect === "error"));
 });

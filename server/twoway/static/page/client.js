@@ -5,6 +5,7 @@
  *   globalThis.TwoWayPageClient = {
  *     lint(url, {text, subject, grammar, mode}, token, signal) -> Promise<{status, ok, body}>
  *         body is the parsed JSON answer, or {} when the answer was not JSON.
+ *     feedback(url, body, token)   POST /api/v1/feedback (codes only: TwoWayFeedback.body); best effort
  *   }
  */
 (function (root) {
@@ -27,5 +28,12 @@
     });
   }
 
-  root.TwoWayPageClient = { lint: lint };
+  function feedback(url, body, token) {
+    var headers = { "Content-Type": "application/json" };
+    if (token) headers.Authorization = "Bearer " + token;
+    return root.fetch(url, { method: "POST", headers: headers, credentials: "same-origin", cache: "no-store",
+                             body: JSON.stringify(body) }).catch(function () { /* a lost count never bothers the rep */ });
+  }
+
+  root.TwoWayPageClient = { lint: lint, feedback: feedback };
 })(window);

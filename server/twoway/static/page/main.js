@@ -35,6 +35,10 @@
   var grammarState = document.getElementById("grammar-state");
   var apiUrl = app.getAttribute("data-api");
   var tokenRequired = app.getAttribute("data-token-required") === "true";
+  // What the rep does with the cards, sent as codes (extension/lib/feedback.js; issue 20).
+  var Feedback = root.TwoWayFeedback || null;
+  var feedbackUrl = app.getAttribute("data-feedback");
+  var tracker = Feedback ? Feedback.Tracker() : null;
 
   var timer = null;
   var inflight = null;
@@ -92,6 +96,7 @@
     if (!text.trim() && !subject.trim()) {
       if (inflight) inflight.abort();
       last = null;
+      if (tracker) tracker.reset();
       while (resultBody.firstChild) resultBody.removeChild(resultBody.firstChild);
       setError("");
       setStatus("Paste an email above and check it.", false);
@@ -128,6 +133,11 @@
       setError("");
       last = { issues: body.issues, stats: body.stats || {}, panel: body.panel, grammar: body.grammar,
                view: body.view, text: text, subject: subject };
+      // An edit that made a rule fire fewer times: the rep fixed it (counted on its own).
+      if (tracker) {
+        tracker.update(body, function (rule) { return !!muted[rule]; })
+          .forEach(function (rule) { sendFeedback(rule, "fixed"); });
+      }
       render();
     }).catch(function (err) {
       if (mine !== seq || (err && err.name === "AbortError")) return;
@@ -146,8 +156,17 @@
     if (!last) return;
     var drawn = Results.draw(resultBody, last, shownIndex, {
       onApply: function (issue, replacement, position) { apply(issue, replacement, position); },
-      onIgnore: function (issue, position) { ignored[key(issue)] = true; render(position); },
-      onMute: function (issue, position) { muted[issue.rule] = true; Store.saveMuted(muted); render(position); },
+      onKeep: function (issue, reason, position) {
+        ignored[key(issue)] = true;
+        sendFeedback(issue.rule, "kept", reason);
+        render(position);
+      },
+      onMute: function (issue, position) {
+        muted[issue.rule] = true;
+        Store.saveMuted(muted);
+        sendFeedback(issue.rule, "muted");
+        render(position);
+      },
       onShowAll: function () { muted = {}; ignored = {}; Store.saveMuted(muted); render(); drawn.heading.focus(); },
     }, Object.keys(muted));
     if (grammarState) grammarState.textContent = last.grammar || "—";
@@ -172,6 +191,11 @@
     }
   }
 
+  // ---- feedback -------------------------------------------------------------------------
+  function sendFeedback(rule, action, reason) {
+    if (Feedback && feedbackUrl) Client.feedback(feedbackUrl, Feedback.body(rule, action, reason), Store.getToken());
+  }
+
   // ---- applying a better wording -------------------------------------------------------
   function apply(issue, replacement, position) {
     var field = issue.field === "subject" ? subjectEl : textEl;
@@ -184,6 +208,8 @@
     field.value = field.value.slice(0, issue.start) + replacement + field.value.slice(issue.end);
     var caret = issue.start + replacement.length;
     try { field.setSelectionRange(caret, caret); } catch (e) { /* not focused */ }
+    if (tracker) tracker.applied(issue.rule);
+    sendFeedback(issue.rule, "fixed");
     pending = { focus: position, notice: "Replaced \u201c" + issue.text + "\u201d with \u201c" + replacement + "\u201d." };
     lintNow();
   }

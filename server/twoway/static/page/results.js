@@ -8,7 +8,7 @@
  *   globalThis.TwoWayPageResults = {
  *     draw(container, answer, isShown(index), handlers) -> {order, heading}
  *         answer: {issues, panel, view, subject}; handlers: {onApply(issue, replacement, position),
- *         onIgnore(issue, position), onMute(issue, position), onShowAll()};
+ *         onKeep(issue, reason|null, position), onMute(issue, position), onShowAll()};
  *         order: the finding indices in the order their cards are listed; heading: the h3 of the findings.
  *     el(tag, className, text) -> HTMLElement
  *   }
@@ -124,7 +124,7 @@
         li.setAttribute("data-severity", issue.severity || "");
         var card = root.TwoWayRender.buildCard(issue, {
           onApply: function (replacement) { handlers.onApply(issue, replacement, order.indexOf(i)); },
-          onIgnore: function () { handlers.onIgnore(issue, order.indexOf(i)); },
+          onKeep: function (reason) { handlers.onKeep(issue, reason, order.indexOf(i)); },
           onMute: function () { handlers.onMute(issue, order.indexOf(i)); },
         });
         // In the extension the card is a pop-up dialog; here it is an item of a list.
