@@ -241,3 +241,12 @@ def test_the_page_switch_lints_in_the_chosen_mode(client):
     # The scripted page's own endpoint takes the same field.
     body = client.post("/api/v1/page/lint", json={"text": TEMPLATE, "mode": "template", "grammar": False}).get_json()
     assert body["mode"] == "template" and readiness(body) == []
+
+
+def test_the_quiet_profile_keeps_unfilled_placeholders(client):
+    """Quiet shows only what is surely right: an unfilled merge field is (and the send guard needs it)."""
+    body = lint(client, text=TEMPLATE, profile="quiet").get_json()
+    assert [r for r, sev, _, _ in readiness(body)] == ["readiness.merge-field", "readiness.merge-field",
+                                                       "readiness.bracket-placeholder", "readiness.bracket-placeholder"]
+    shouting = lint(client, text="Hi Sam,\n\nThis is a LIMITED TIME OFFER for you.", profile="quiet").get_json()
+    assert readiness(shouting) == []   # a warning: quiet leaves it out
