@@ -83,8 +83,15 @@ _STYLE = """<style>
 </style>"""
 
 
-def gmail_page() -> str:
-    return page_html(gmail_dialog_fragment() + GMAIL_WIRING, "Gmail", head=_STYLE)
+def gmail_page(other_site: bool = False) -> str:
+    """`other_site`: served on a site the rep turned on (Firefox's tests), where a box with spellcheck
+    off is not coached as prose (field.js); Gmail's body says spellcheck="false", so it is dropped."""
+    fragment = gmail_dialog_fragment()
+    if other_site:
+        body = fragment.index('id=":8o"')
+        cut = fragment.index('spellcheck="false"', body)
+        fragment = fragment[:cut] + fragment[cut + len('spellcheck="false"'):]
+    return page_html(fragment + GMAIL_WIRING, "Gmail", head=_STYLE)
 
 
 def outlook_page(subject: str = "Angebot", body_html: str | None = None) -> str:

@@ -42,7 +42,7 @@ def dialog(ff) -> dict | None:
 
 
 def compose(ff, path: str, text: str):
-    ff.open(path, gmail_page())
+    ff.open(path, gmail_page(other_site=True))
     ff.wait(lambda: ff.js("return !!document.querySelector('twoway-badge')"), what="the content script")
     ff.driver.find_element("css selector", GMAIL_BODY).click()
     ff.keys(text)
@@ -101,7 +101,7 @@ def test_firefox_server_down_never_blocks(ff):
     url = down.url
     down.stop()                                   # a port where nothing answers
     ff.set_settings(serverUrl=url, sendGuard=True)
-    ff.open("/mail/down", gmail_page())
+    ff.open("/mail/down", gmail_page(other_site=True))
     ff.wait(lambda: ff.js("return !!document.querySelector('twoway-badge')"), what="the content script")
     ff.driver.find_element("css selector", GMAIL_BODY).click()
     ff.keys(PLACEHOLDER)
