@@ -94,6 +94,35 @@ def index_run(count: int) -> dict:
             "add": added, "finish": time.perf_counter() - start - added, "index_mb": _rss_mb() - baseline}
 
 
+def outcomes_run(count: int) -> dict:
+    """The outcome analysis alone on `count` team emails as the lint leaves them (rows with a
+    verdict, rules, sender, length, stage and outcome; 25 rules, 8 senders): outcomes.csv's
+    groups with their intervals and regressions."""
+    import random
+
+    from twoway.audit.outcomes import OutcomeData, analyse, write_outcomes
+
+    rng = random.Random(count)
+    rules = [f"{'pressure' if i < 12 else 'self_focus'}.rule-{i}" for i in range(25)]
+    info = {r: (r.split(".")[0], "") for r in rules}
+    baseline = _rss_mb()
+    start = time.perf_counter()
+    data = OutcomeData()
+    for i in range(count):
+        fired = [r for r in rules if rng.random() < 0.04]
+        pressure = any(r.startswith("pressure") for r in fired)
+        data.add({"replied_code": int(rng.random() < (0.08 if pressure else 0.25)), "words": rng.randrange(20, 300),
+                  "alignment_score": rng.randrange(101), "verdict": rng.choice(("one-way", "mixed", "two-way")),
+                  "stage_code": int(rng.random() < 0.3), "sender": f"rep{rng.randrange(8)}", "reply_hours": 5.0,
+                  "rules": fired, "rule_info": info})
+    added = time.perf_counter() - start
+    analysis = analyse(data)
+    with tempfile.TemporaryDirectory() as tmp:
+        write_outcomes(Path(tmp) / "outcomes.csv", analysis)
+    return {"emails": count, "add": added, "analyse": time.perf_counter() - start - added,
+            "groups": len(analysis.groups), "memory_mb": _rss_mb() - baseline}
+
+
 def audit_run(mbox: str, out: str, workers: int) -> dict:
     from twoway.audit import AuditOptions, audit
 
@@ -149,6 +178,12 @@ def main() -> int:
             r = child("index", str(n))
             print(f"| {n:,} | {r['team']:,} | {r['replies']:,} | {r['add']:.1f} | {r['finish']:.1f} | "
                   f"{r['index_mb']:.0f} | {r['index_mb'] * 1024 * 1024 / n:.0f} |")
+        print("\nThe outcome analysis alone (team emails as the lint leaves them; 25 rules, 8 senders)\n")
+        print("| team emails | collect s | analyse and write s | groups | memory over baseline MB |")
+        print("| ---: | ---: | ---: | ---: | ---: |")
+        for n in (100_000, 200_000):
+            r = child("outcomes", str(n))
+            print(f"| {n:,} | {r['add']:.1f} | {r['analyse']:.1f} | {r['groups']} | {r['memory_mb']:.0f} |")
         print("\nWhole audit with outcomes, all cores (phases in seconds)\n")
         print("| messages | team emails linted | threading s | lint s | outcomes s | total s | driver peak MB "
               "| outcome groups |")
@@ -163,6 +198,9 @@ def main() -> int:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--thread":
         print(json.dumps(threading_run(sys.argv[2], int(sys.argv[3]))))
+        sys.exit(0)
+    if len(sys.argv) > 1 and sys.argv[1] == "--outcomes":
+        print(json.dumps(outcomes_run(int(sys.argv[2]))))
         sys.exit(0)
     if len(sys.argv) > 1 and sys.argv[1] == "--index":
         print(json.dumps(index_run(int(sys.argv[2]))))

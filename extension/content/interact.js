@@ -92,7 +92,7 @@
     opts = Object.assign({ mode: compose.applicable(item) === "copy" ? "copy" : "apply" }, opts);
     var handlers = {
       onApply: function (text) { compose.apply(item, text); },
-      onIgnore: function () { compose.ignore(item); },
+      onKeep: function (reason) { compose.ignore(item, reason); },
       onMute: function () { compose.mute(item); },
       onClose: function (reason) {
         if (reason === "escape" || reason === "button") self.refocus(item.field, item);

@@ -376,7 +376,7 @@ def test_mute_and_category_settings(browser, server):
     wait_texts(page, expected_spans(server, ONE_WAY + " " + PRESSURE))
     quota_rule = next(i["rule"] for i in requests.post(server.url + "/api/v1/lint", json={"text": ONE_WAY}).json()["issues"]
                       if i["text"] == "hit my quota")
-    # "Mute this rule" from the card, by keyboard: Alt+Enter, Tab to the mute button.
+    # "Mute rule" from the card, by keyboard: Alt+Enter, Tab to the mute button.
     pos = range_center(page, "hit my quota")
     page.mouse.click(pos["x"], pos["y"])
     page.keyboard.press("Alt+Enter")
@@ -384,7 +384,7 @@ def test_mute_and_category_settings(browser, server):
     n_reps = len(next(i for i in requests.post(server.url + "/api/v1/lint", json={"text": ONE_WAY}).json()["issues"]
                       if i["text"] == "hit my quota")["replacements"])
     # Focus starts on the first wording, or on Close when there is none (Enter never ignores);
-    # the buttons in order: Close, the wordings, Ignore here, Mute this rule.
+    # the buttons in order: Close, the wordings, Keep it, Mute rule (then the reasons to keep it).
     for _ in range(n_reps + 2 - (1 if n_reps else 0)):
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
@@ -403,9 +403,13 @@ def test_options_page(browser):
     page = browser.ctx.new_page()
     page.goto(f"chrome-extension://{browser.extension_id}/options/options.html")
     assert page.locator("#serverUrl").input_value() == browser.server.url
-    browser.set_settings(muted=["pressure.fake-deadline"])
+    browser.set_settings(muted=["pressure.fake-deadline"],
+                         mutedNames={"pressure.fake-deadline": "A deadline the seller set, to rush the decision."})
     page.reload()
     page.wait_for_selector("#muted li")
+    # Listed by the name the card showed, the rule id beside it.
+    assert page.locator("#muted li span").first.inner_text().startswith("A deadline the seller set")
+    assert page.locator("#muted li .rule-id").inner_text() == "pressure.fake-deadline"
     page.locator("#muted li button").click()
     page.wait_for_function("() => document.querySelectorAll('#muted li').length === 0")
     assert browser.get_settings()["muted"] == []
@@ -472,7 +476,7 @@ def test_ignore_here_hides_that_finding_in_this_draft(browser, server):
     page.mouse.click(pos["x"], pos["y"])
     page.keyboard.press("Alt+Enter")
     page.wait_for_function("() => document.activeElement?.localName === 'twoway-card'")
-    for _ in range(n_reps + 1 - (1 if n_reps else 0)):   # to "Ignore here" (focus starts on a wording, or on Close)
+    for _ in range(n_reps + 1 - (1 if n_reps else 0)):   # to "Keep it" (focus starts on a wording, or on Close)
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     page.wait_for_function("() => ![...CSS.highlights.values()].some(h => [...h].some(r => r.toString() === 'Just checking in'))")
