@@ -164,7 +164,8 @@ def test_rules_health_and_openapi(client):
     health = client.get("/healthz").get_json()
     assert health == {"status": "ok", "version": health["version"], "rules": len(rules), "grammar": "off",
                       "profile": "balanced", "feedback": health["feedback"]}
-    assert health["feedback"]["state"] in ("ok", "unknown") and health["feedback"]["dropped"] == 0
+    assert {"state", "pending", "dropped", "database"} <= set(health["feedback"])
+    assert health["feedback"]["database"] == "sqlite" and health["feedback"]["dropped"] == 0
     doc = client.get("/api/v1/openapi.json").get_json()
     assert doc["openapi"].startswith("3.") and "/api/v1/lint" in doc["paths"]
 

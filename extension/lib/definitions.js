@@ -32,9 +32,9 @@
        "hint": "What a buyer would see before reading a word: a placeholder, a fake Re:, bulk-mail signs."}
     ],
     "verdicts": [
-      {"key": "two-way", "label": "Two-way", "min_score": 75},
-      {"key": "mixed", "label": "Mixed", "min_score": 45},
-      {"key": "one-way", "label": "One-way", "min_score": 0}
+      {"key": "two-way", "min_score": 75},
+      {"key": "mixed", "min_score": 45},
+      {"key": "one-way", "min_score": 0}
     ],
     "stats_rows": [
       {"key": "words", "label": "Words", "digits": 0},

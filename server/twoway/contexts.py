@@ -17,10 +17,11 @@ from .word_features import classifier_features
 class SentenceContext:
     """One sentence as the rules see it. Offsets in `text` map back with `to_original`."""
 
-    __slots__ = ("sentence", "_matchable", "__dict__")
+    __slots__ = ("sentence", "position", "_matchable", "__dict__")
 
-    def __init__(self, sentence: Sentence):
+    def __init__(self, sentence: Sentence, position: str | None = None):
         self.sentence = sentence
+        self.position = position  # where it sits among the email's sentences (position_of); the learned model reads it
         self._matchable = matchable(sentence.text)
 
     @property
@@ -44,6 +45,13 @@ class SentenceContext:
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         return self._matchable.to_original(start, end)
+
+
+def position_of(index: int, count: int) -> str:
+    """Where a sentence sits among the rep's sentences: first, mid, last, or the only one. Part
+    of what the learned model reads (an opening about the sender is self_focus; the same words
+    mid-email may not be)."""
+    return "only" if count == 1 else "first" if index == 0 else "last" if index == count - 1 else "mid"
 
 
 @dataclass

@@ -4,7 +4,8 @@ whole email, and computes the email's numbers.
 The flow (docs/architecture.md): emailparse.parse_email -> one contexts.SentenceContext per linted
 sentence (what rules match: apostrophes straight, merge fields read as words) -> each sentence
 rule in pack order -> findings cached per sentence -> email rules over the stats -> alignment.
-A sentence's findings depend on that sentence alone, so the cache is keyed by its text and kind.
+A sentence's findings depend on that sentence and where it sits (first, mid, last), so the cache
+is keyed by its text, kind and position.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass, replace
 from . import readability
 from .alignment import add_alignment
 from .caches import SentenceCache
-from .contexts import EmailContext, SentenceContext, TextContext
+from .contexts import EmailContext, SentenceContext, TextContext, position_of
 from .emailparse import ParsedEmail, parse_email
 from .findings import MODES, Finding
 from .pack import RulePack
@@ -101,22 +102,23 @@ class Linter:
     def _check_sentences(self, sentences, field_name: str, budget: dict) -> list[Finding]:
         """Each sentence's findings, from the cache when the rep has not changed it."""
         out = []
-        for s in sentences:
-            key = (s.kind, s.text)
+        for index, s in enumerate(sentences):
+            position = position_of(index, len(sentences)) if field_name == "body" else None
+            key = (s.kind, s.text, position)
             found = self._cache.get(key)
             if found is None:
-                found = self._check_sentence(s, budget)
+                found = self._check_sentence(s, budget, position)
                 if not budget.get("overrun"):
                     self._cache.put(key, found)
             out.extend(replace(f, start=s.start + f.start, end=s.start + f.end, field=field_name) for f in found)
         return out
 
-    def _check_sentence(self, sentence: Sentence, budget: dict) -> tuple[Finding, ...]:
+    def _check_sentence(self, sentence: Sentence, budget: dict, position: str | None = None) -> tuple[Finding, ...]:
         """Findings with offsets in the sentence; in pack order, the first rule to cover a span
         speaks for it: one card for one thing within a category."""
         if not _LETTER.search(sentence.text):
             return ()
-        context = SentenceContext(sentence)
+        context = SentenceContext(sentence, position)
         found: list[Finding] = []
         lowered = context.lowered
         candidates = self.prefilter.candidates(lowered) if lowered is not None else None
