@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="sarif: SARIF 2.1.0 for code-scanning tools (findings on the file's lines)")
     lint.add_argument("--subject", default="", help="subject line to lint with a single input")
     lint.add_argument("--grammar", action="store_true", help="also ask LanguageTool (TWOWAY_LANGUAGETOOL)")
+    lint.add_argument("--mode", choices=("send", "template"), default="send",
+                      help="send: drafts about to go out (an unfilled merge field is an error); template: "
+                           "templates and sequence steps (merge fields expected, malformed ones are errors)")
     lint.add_argument("--rules-dir", help="a team rule pack that extends the bundled one")
 
     serve = sub.add_parser("serve", help="serve the API and the lint page")
@@ -176,7 +179,8 @@ def cmd_lint(args) -> int:
         return EXIT_USAGE
     checker = _checker(args.rules_dir, args.grammar)
     try:
-        results = [(name, checker.check(text, args.subject, grammar=args.grammar)) for name, text in inputs]
+        results = [(name, checker.check(text, args.subject, grammar=args.grammar, mode=args.mode))
+                   for name, text in inputs]
     finally:
         checker.close()
     if args.format == "sarif":
