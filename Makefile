@@ -17,7 +17,7 @@ BENCH_DEPS :=
 
 -include mk/*.mk
 
-.PHONY: setup run test bench clean
+.PHONY: setup run test test-fast bench clean
 
 ## setup: create .venv and install the project with its test dependencies (idempotent)
 setup: $(STAMP) $(SETUP_DEPS)
@@ -43,6 +43,11 @@ run: $(RUN_STAMP) $(RUN_DEPS)
 ## test: the whole suite (rules, API, CLI, grammar against a real LanguageTool, browser e2e)
 test: setup $(TEST_DEPS)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## test-fast: the unit tier (pytest -m unit: no LanguageTool, browser, server process or real-email set)
+## and the extension's JavaScript unit tests: the edit-test loop, seconds not minutes
+test-fast: setup $(NODE_STAMP)
+	$(PY) -m pytest -m unit -q -p no:cacheprovider $(PYTEST_ARGS)
 
 ## bench: speed figures (lint latency, grammar re-lint, extension draw time); each bench/bench_*.py prints its own
 bench: setup $(BENCH_DEPS)

@@ -3,8 +3,9 @@
 
 - lints/s and p99 for 120-word emails under `twoway serve` (gunicorn) with 1 and 2 workers,
   beside GET /healthz (a no-op JSON endpoint) on the same server in the same run; load from
-  wrk (Debian) with a bounded number of connections. Emails are cut at run time from
-  ../shared/realworld/emails.jsonl (nothing of them is stored in the project). Two mixes:
+  wrk (Debian) with a bounded number of connections. Emails are cut at run time from the public
+  labelled set of real email where it is (evaluate.REALWORLD_DIR; not shipped, nothing of it is
+  stored in the project), else from the project's own test emails (tests/data): the table says which. Two mixes:
   "distinct": every request has a counter in every sentence (nothing cached anywhere);
   "re-lint": the emails repeat, as when reps re-lint a draft at every pause (sentence caches).
 - grammar on, against a real LanguageTool started here: the first lint of an email, the re-lint
@@ -38,9 +39,12 @@ sys.path.insert(0, str(ROOT / "tests" / "serving"))
 
 from harness import ServeProcess, private_kb, rss_kb  # noqa: E402  (the serving tests' process helpers)
 from twoway import languagetool_server as lts  # noqa: E402
+from twoway.evaluate import REALWORLD_DIR  # noqa: E402
 from twoway.languagetool_client import make_client  # noqa: E402
 
-REALWORLD = ROOT.parent / "shared" / "realworld" / "emails.jsonl"
+REALWORLD = REALWORLD_DIR / "emails.jsonl"
+# Without the real set: the project's own labelled test emails (fewer and more alike).
+OWN_EMAILS = sorted((ROOT / "tests" / "data").glob("*emails.jsonl"))
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 DURATION = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
@@ -51,12 +55,17 @@ WARM_LINTS = int(os.environ.get("BENCH_WARM_LINTS", "300"))  # grammar: lints be
 PARTS = set(os.environ.get("BENCH_PARTS", "throughput,grammar,memory").split(","))
 
 
+EMAIL_SOURCES = [REALWORLD] if REALWORLD.exists() else OWN_EMAILS
+
+
 def emails_of(n_words: int) -> list[str]:
     """Consecutive n-word windows over the real emails' words (read here, never stored)."""
     words = []
-    with open(REALWORLD, encoding="utf-8") as f:
-        for line in f:
-            words += json.loads(line)["text"].split()
+    for path in EMAIL_SOURCES:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    words += json.loads(line)["text"].split()
     return [" ".join(words[i:i + n_words]) for i in range(0, len(words) - n_words + 1, n_words)]
 
 
@@ -226,9 +235,8 @@ def memory_rows(texts: list[str], folder: Path) -> list[tuple]:
 
 
 def main() -> int:
-    if not REALWORLD.exists():
-        print(f"bench_serving: {REALWORLD} not found (../shared/realworld)")
-        return 1
+    print("bench_serving: emails cut from " + ("the public labelled set of real email" if REALWORLD.exists()
+                                                else "tests/data (the public labelled set of real email is not here)"))
     if not Path(WRK).exists():
         print("bench_serving: wrk not found (make bench installs Debian's wrk)")
         return 1

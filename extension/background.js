@@ -15,9 +15,9 @@
  *   re-reads the settings, so overlapping triggers (permission added + storage changed) cannot leave
  *   a site unregistered; a failed sync is kept for the options page and retried on the next change.
  */
-/* global TwoWaySettings, TwoWayMessages, TwoWayConnection, importScripts */
+/* global TwoWaySettings, TwoWayMessages, TwoWayConnection, TwoWayFeedback, importScripts */
 if (typeof TwoWaySettings === "undefined" && typeof importScripts === "function") {
-  importScripts("lib/settings.js", "lib/messages.js", "lib/connection.js");
+  importScripts("lib/settings.js", "lib/messages.js", "lib/connection.js", "lib/feedback.js");
 }
 
 const ext = globalThis.chrome || globalThis.browser;
@@ -31,7 +31,7 @@ const SITES_SCRIPT_ID = "twoway-sites";
 const REQUEST_TIMEOUT_MS = 15000;
 const SLOW_MS = 5000;               // an answer slower than this: "slow", and the next request waits as long
 const MAX_BACKOFF_MS = 30000;
-const MAX_DRAFTS = 200;             // "Ignore here" lists kept, newest first
+const MAX_DRAFTS = 200;             // "Keep it" lists kept, newest first
 const DRAFT_DAYS = 30;
 
 let cssText = null;
@@ -103,22 +103,28 @@ function setupFailure() {
     false, { state: "setup" });
 }
 
+// The one way a request reaches the server: JSON, the token, no cookies, no redirects followed.
+function postToServer(settings, path, body) {
+  const headers = { "Content-Type": "application/json" };
+  if (settings.token) headers.Authorization = "Bearer " + settings.token;
+  return fetch(settings.serverUrl + path, {
+    method: "POST", headers, body: JSON.stringify(body),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    cache: "no-store", credentials: "omit", redirect: "error",
+  });
+}
+
 async function lint(msg) {
   const settings = await settingsPromise();
   if (!settings.configured) return setupFailure();
   if (waitLeft() > 0 && breaker.failure) return { ...breaker.failure, retryAfter: waitLeft() };
   const body = { text: String(msg.text || ""), subject: String(msg.subject || "") };
   body.grammar = settings.categories.grammar !== false || settings.categories.spelling !== false;   // unlisted = shown
-  const headers = { "Content-Type": "application/json" };
-  if (settings.token) headers.Authorization = "Bearer " + settings.token;
+  if (settings.profile) body.profile = settings.profile;   // the rep's strictness; else the server's
   const t0 = Date.now();
   let resp;
   try {
-    resp = await fetch(settings.serverUrl + "/api/v1/lint", {
-      method: "POST", headers, body: JSON.stringify(body),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      cache: "no-store", credentials: "omit", redirect: "error",
-    });
+    resp = await postToServer(settings, "/api/v1/lint", body);
   } catch (err) {
     if (waitLeft() > 0 && breaker.failure) return { ...breaker.failure, retryAfter: waitLeft() };  // another box found out first
     if (err && (err.name === "TimeoutError" || err.name === "AbortError")) {
@@ -234,6 +240,30 @@ async function ignore(msg) {
   return { ok: true, keys };
 }
 
+// What the rep did with a card (codes only), to the team's server; nothing when the rep turned it
+// off or Two-Way is not set up. Best effort: a lost count never bothers the rep or trips the breaker.
+async function feedback(msg) {
+  const s = await settingsPromise();
+  const rule = String(msg.rule || "");
+  if (!RULE_ID.test(rule) || !TwoWayFeedback.ACTIONS.includes(msg.action)) {
+    return TwoWayMessages.failure(0, "forbidden", "not sent", "Not a feedback code.", false);
+  }
+  if (!s.configured || !s.feedback) return { ok: true, sent: false };
+  let installId = s.installId;
+  if (!installId && globalThis.crypto && crypto.randomUUID) {
+    installId = crypto.randomUUID();   // random, made once; the server stores only a keyed hash, if at all
+    await TwoWaySettings.save({ installId });
+  }
+  const body = TwoWayFeedback.body(rule, msg.action, msg.reason, s.profile);
+  if (installId) body.install = installId;
+  try {
+    const resp = await postToServer(s, "/api/v1/feedback", body);
+    return { ok: true, sent: resp.status === 202 };
+  } catch (err) {
+    return { ok: true, sent: false };
+  }
+}
+
 function serverState(settings) {
   if (!settings.configured) return { state: "setup", short: "set up", message: setupFailure().message };
   const f = breaker.failure;
@@ -271,8 +301,12 @@ async function setSite(msg) {
     if (webmail) patch.off = s.off.includes(origin) ? s.off : s.off.concat([origin]);
     else {
       patch.sites = s.sites.filter((x) => x !== origin);
-      // Turned off means no access: the host permission goes too (the manifest's own cannot).
-      try { await ext.permissions.remove({ origins: [pattern] }); } catch (err) { /* a required permission */ }
+      // Turned off means no access: the host permission goes too. (Not the manifest's own, granted at
+      // install for the webmail hosts and this computer: Firefox would let them go for good.)
+      const required = ext.runtime.getManifest().host_permissions || [];
+      if (!required.includes(pattern)) {
+        try { await ext.permissions.remove({ origins: [pattern] }); } catch (err) { /* not held */ }
+      }
     }
   } else if (msg.on === true) {
     delete snoozed[origin];
@@ -356,6 +390,7 @@ const HANDLERS = {
   [TwoWayMessages.SETTINGS]: settingsView,
   [TwoWayMessages.MUTE]: mute,
   [TwoWayMessages.IGNORE]: ignore,
+  [TwoWayMessages.FEEDBACK]: feedback,
   [TwoWayMessages.TEST_CONNECTION]: testConnection,
   [TwoWayMessages.STATUS]: status,
   [TwoWayMessages.SET_SITE]: setSite,

@@ -76,3 +76,30 @@ def playwright_instance():
 def chromium_executable(playwright_instance) -> str:
     return CHROMIUM
 
+
+
+# The tiers (pyproject.toml registers the markers; --strict-markers refuses any other). A test is
+# marked by where it lives and what it needs; what needs none of the heavy parts is `unit`, the
+# tier `make test-fast` runs. `make test` runs every tier.
+HEAVY = ("grammar", "browser", "serving", "slow", "load", "realdata")
+# Whole files that start processes (the CLI, the audit's pools, a nested run) or search widely
+# (hypothesis); single slow tests carry @pytest.mark.slow themselves.
+SLOW_FILES = {"test_wheel.py", "test_process_guard.py", "test_audit_dask.py", "test_audit_run.py",
+              "test_cli_input.py", "test_properties.py"}
+BROWSER_FIXTURES = {"playwright_instance", "browser", "firefox", "ff", "driver"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = Path(str(item.fspath))
+        folder, name = path.parent.name, path.name
+        if folder == "grammar" or "lt_server" in item.fixturenames:
+            item.add_marker(pytest.mark.grammar)
+        if "firefox" in name or "e2e" in name or BROWSER_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.browser)
+        if folder == "serving":
+            item.add_marker(pytest.mark.serving)
+        if name in SLOW_FILES or item.get_closest_marker("load"):
+            item.add_marker(pytest.mark.slow)
+        if not any(item.get_closest_marker(tier) for tier in HEAVY):
+            item.add_marker(pytest.mark.unit)

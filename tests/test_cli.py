@@ -44,6 +44,7 @@ def test_lint_json_is_the_api_answer(draft, capsys, client):
     assert cli["issues"] == api["issues"] and cli["stats"] == api["stats"]
 
 
+@pytest.mark.slow
 def test_lint_several_files_and_stdin(draft, tmp_path, monkeypatch, capsys):
     other = tmp_path / "b.txt"
     other.write_text(CLEAN)
@@ -86,6 +87,7 @@ def test_check_rules_passes_bundled_and_fails_a_broken_team_pack(tmp_path, capsy
     assert "team.yaml: rule 'team.x': field 'type'" in capsys.readouterr().err
 
 
+@pytest.mark.serving
 def test_serve_answers_over_real_http(tmp_path):
     import os
     import socket

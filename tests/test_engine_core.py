@@ -23,9 +23,10 @@ TEAM_RULE = """rules:
 """
 
 
-def team_pack(tmp_path, pattern):
+def team_pack(tmp_path, pattern, on_re: bool = False):
+    """The rule as a team pack (on RE2), or `on_re` as the bundled pack is loaded (Python's re)."""
     (tmp_path / "team.yaml").write_text(TEAM_RULE.format(pattern=pattern), encoding="utf-8")
-    return load_pack(None, tmp_path)
+    return load_pack(tmp_path) if on_re else load_pack(None, tmp_path)
 
 
 def spans(linter, text):
@@ -53,9 +54,15 @@ def test_one_odd_sentence_does_not_change_how_the_others_match(tmp_path):
 @pytest.mark.parametrize("pattern", [r"(\w+\s?)+$", r"(?:a|b+)*c", r"(x+x+)+y"])
 def test_a_pattern_that_can_backtrack_catastrophically_is_refused_at_load(tmp_path, pattern):
     with pytest.raises(RulePackError) as err:
-        team_pack(tmp_path, pattern)
+        team_pack(tmp_path, pattern, on_re=True)
     assert (err.value.rule, err.value.field) == ("team.sign", "patterns")
     assert "team.yaml" in str(err.value) and pattern in str(err.value) and "exponential" in str(err.value)
+    # A team pack runs it on RE2, where it cannot backtrack: loaded, and fast on the text that
+    # would take re exponential time.
+    linter = Linter(team_pack(tmp_path, pattern))
+    started = time.process_time()
+    linter.lint("a" * 40 + " ab bab bbb abab!")
+    assert time.process_time() - started < 5
 
 
 def test_a_rule_that_overruns_its_budget_is_dropped_not_waited_for(tmp_path, monkeypatch):
@@ -84,6 +91,7 @@ def cpu_seconds(linter, text, repeat=3):
     "We are the leading provider, so sign today or lose your slot ",  # one long sentence, many matches
     "a", "“", '"sign" ',
 ])
+@pytest.mark.slow
 def test_work_grows_linearly_with_the_text(unit):
     # Two sizes in one run, compared as a ratio (no wall-clock limit): 4x the text may cost at
     # most 8x the work; quadratic work would cost 16x.
@@ -143,6 +151,7 @@ def _all_rules_run(linter):
     return linter
 
 
+@pytest.mark.slow
 def test_the_literal_prefilter_changes_no_finding():
     """The prefilter only spares rules a sentence cannot match: with it and without it, the
     same findings on real emails, the sets in tests/data and every rule's examples."""

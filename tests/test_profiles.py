@@ -75,8 +75,11 @@ def test_measured_figures_are_consistent():
 SHARED = REALWORLD_DIR.parent
 
 
+@pytest.mark.realdata
 @pytest.mark.skipif(not all((SHARED / s / "labels_b.jsonl").is_file() for s in REAL_SETS),
-                    reason="the real sets (../shared/realworld, realworld2) are not beside this checkout")
+                    reason="the labelled real emails are not here: put the public labelled sets realworld/ and "
+                           f"realworld2/ (two readers each) in {SHARED} (../shared beside the checkout), or name "
+                           "the realworld folder with TWOWAY_REALWORLD")
 def test_profiles_on_the_real_sets(app):
     result = measure(app.extensions["twoway"], SHARED)
 
@@ -95,3 +98,11 @@ def test_profiles_on_the_real_sets(app):
     assert {k: v["units"] for k, v in result["rules"].items()} == \
         {k: v["units"] for k, v in load_measured(BUNDLED_RULES_DIR).items()}, \
         "lint_rules/measured.json is stale: run `twoway profiles --update` after changing rules"
+
+
+def test_profiles_command_without_the_sets_says_what_to_give(tmp_path, capsys):
+    from twoway.cli import main
+
+    assert main(["profiles", "--shared", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "realworld" in err and "--shared" in err

@@ -38,6 +38,7 @@ def test_textstat_reads_the_packaged_dictionary():
 
 
 @pytest.mark.skipif(not shutil.which("unshare"), reason="needs util-linux unshare")
+@pytest.mark.slow
 def test_fresh_process_without_network_namespace_access(tmp_path):
     # A new network namespace has no route anywhere: a real offline server.
     code = ("import os; os.environ['NLTK_DATA']=%r\n"

@@ -52,37 +52,43 @@ def test_pack_covers_every_family_of_labels_md():
         assert f"self_focus.{family}" in ids
 
 
-def test_every_pattern_of_the_pack_is_reached_by_a_flag_example():
-    from twoway.examples import pattern_coverage_problems
+def test_every_alternative_of_the_pack_is_reached_by_a_flag_example():
+    """Per top-level alternative, from the loaded rules: an alternative no flag example reaches is
+    dead or a false alarm nobody has seen; give it an example or delete it."""
+    from twoway.examples import coverage_problems, rule_alternatives
 
-    assert pattern_coverage_problems(BUNDLED_RULES_DIR) == []
+    assert sum(len(rule_alternatives(r)) for r in PACK.rules) > 300  # the check sees the pack's patterns
+    problems = coverage_problems(PACK.rules)
+    assert problems == [], f"{len(problems)} alternatives no flag example reaches:\n" + "\n".join(map(str, problems))
 
 
 def test_an_untested_pattern_fails_naming_file_rule_and_pattern(tmp_path):
     from twoway.cli import main
-    from twoway.examples import pattern_coverage_problems
+    from twoway.examples import coverage_problems
 
     (tmp_path / "team.yaml").write_text(
         "rules:\n  - id: team.act-now\n    type: pattern\n    category: pressure\n    severity: warning\n"
         "    message: m\n    why: w\n    advice: a\n    patterns: ['\\bact now\\b', '\\bhurry up\\b']\n    examples:\n"
         "      flag: ['Please [[act now]].', 'You must [[act now]].', '[[Act now]] to save.']\n"
         "      pass: ['Do not act now if unsure.', 'No need to act now.', 'Acting later is fine.']\n")
-    assert pattern_coverage_problems(tmp_path) == [
-        ("team.yaml", "team.act-now", "no flag example reaches pattern '\\\\bhurry up\\\\b'")]
+    assert coverage_problems(load_pack(None, tmp_path).rules) == [
+        ("team.yaml", "team.act-now", "no flag example reaches alternative '\\\\bhurry up\\\\b'")]
     assert main(["check-rules", str(tmp_path)]) == 1
 
 
-def test_a_cooccurrence_concept_alternative_counts_on_its_own(tmp_path):
-    from twoway.examples import pattern_coverage_problems, top_level_alternatives
+@pytest.mark.parametrize("kind, field", [("cooccurrence", "all: ['\\boffer\\b|\\bdeal\\b', '\\bends\\b']"),
+                                         ("pattern", "patterns: ['\\boffer\\b|\\bdeal\\b', '\\bends\\b']")])
+def test_each_top_level_alternative_counts_on_its_own(tmp_path, kind, field):
+    from twoway.examples import coverage_problems, top_level_alternatives
 
     assert top_level_alternatives(r"\b(?:a|b)\b|c[|]d|e") == [r"\b(?:a|b)\b", "c[|]d", "e"]
     (tmp_path / "team.yaml").write_text(
-        "rules:\n  - id: team.offer-ends\n    type: cooccurrence\n    category: pressure\n    severity: warning\n"
-        "    message: m\n    why: w\n    advice: a\n    all: ['\\boffer\\b|\\bdeal\\b', '\\bends\\b']\n    examples:\n"
+        f"rules:\n  - id: team.offer-ends\n    type: {kind}\n    category: pressure\n    severity: warning\n"
+        f"    message: m\n    why: w\n    advice: a\n    {field}\n    examples:\n"
         "      flag: ['The [[offer ends]] today.', 'This [[offer ends]] soon.', 'Our [[offer ends]] Friday.']\n"
         "      pass: ['No offer here.', 'It never ends.', 'The deal is fine.']\n")
-    problems = pattern_coverage_problems(tmp_path)
-    assert [p[2] for p in problems] == ["no flag example reaches pattern '\\\\bdeal\\\\b'"]
+    problems = coverage_problems(load_pack(None, tmp_path).rules)
+    assert [p[2] for p in problems] == ["no flag example reaches alternative '\\\\bdeal\\\\b'"]
 
 
 RULES_WITH_REPLACEMENTS = [r for r in PACK.rules if r.replacements]

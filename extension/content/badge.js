@@ -41,6 +41,13 @@
     this.wrap.appendChild(this.panel);
     this.wrap.appendChild(this.button);
     this.shadow.appendChild(this.wrap);
+    // Underlines are not seen by a screen reader: the number of findings, and the finding under the
+    // caret (interact.js), are said through this live region.
+    this.live = document.createElement("div");
+    this.live.setAttribute("role", "status");
+    this.live.setAttribute("aria-live", "polite");
+    this.live.style.cssText = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;";
+    this.shadow.appendChild(this.live);
     this.last = {};
     this.update({ state: "idle" });
   }
@@ -62,6 +69,10 @@
       this.count.textContent = "";
       label = info.message || "The Two-Way server is unreachable.";
     } else if (state === "ok") {
+      if (info.count !== this.lastCount) {
+        this.lastCount = info.count;
+        this.announce("Two-Way: " + (info.count || "no") + " finding" + (info.count === 1 ? "" : "s") + " in this message.");
+      }
       this.score.textContent = "\u25D0 " + (info.score === undefined || info.score === null ? "\u2013" : info.score);
       this.count.textContent = info.count ? String(info.count) : "";
       label = "Two-Way: alignment " + info.score + ", " + (info.count || 0) + " finding" + (info.count === 1 ? "" : "s") + ". Click for this email's numbers.";
@@ -81,6 +92,10 @@
     this.button.setAttribute("aria-label", label);
     if (!this.panel.hidden) this.renderPanel();
     this.position();
+  };
+
+  TwoWayBadge.prototype.announce = function (text) {
+    if (this.live.textContent !== text) this.live.textContent = text;
   };
 
   TwoWayBadge.prototype.renderPanel = function () {

@@ -7,7 +7,7 @@
  *     open(issue, anchorRange, handlers, {focus, hover}) ; close(reason) ; isOpen() ; current()
  *     keepOpen() / closeSoon()   hover bookkeeping
  *   }
- * handlers: {onApply(rep), onIgnore(), onMute(), onClose(reason)}; rendering is TwoWayRender.buildCard.
+ * handlers: {onApply(rep), onKeep(reason|null), onMute(), onClose(reason)}; rendering is TwoWayRender.buildCard.
  * Keyboard: Tab moves through the card's buttons, Esc closes it (focus goes back to the editor).
  * A modal dialog (aria-modal, Tab stays inside, Esc closes and focus goes back to the text).
  * opts: {focus, hover, mode: "apply" | "copy", extend(cardEl)} (extend: more buttons, e.g. feedback).
@@ -138,7 +138,8 @@
     if (state) close("replaced", true);
     var wrapped = {
       onApply: handlers.onApply && function (rep) { close("apply", true); handlers.onApply(rep); },
-      onIgnore: handlers.onIgnore && function () { close("ignore", true); handlers.onIgnore(); },
+      // "Keep it", with the reason the rep tapped (or none): see TwoWayRender.buildCard.
+      onKeep: handlers.onKeep && function (reason) { close("ignore", true); handlers.onKeep(reason); },
       onMute: handlers.onMute && function () { close("mute", true); handlers.onMute(); },
       onClose: function () { close("button"); },
     };
@@ -154,7 +155,7 @@
     root.TwoWayHighlight.setActive(range);
     if (opts.focus) {
       // Enter on the first stop applies (or copies) a wording; on a card without one it closes:
-      // never "Ignore here".
+      // never "Keep it".
       var first = card.querySelector("button.tw-card-replacement:not([disabled])") ||
         card.querySelector(".tw-card-close") || card;
       first.focus();

@@ -19,7 +19,7 @@
  *   is not sent again until it is shorter than that;
  * - a plain text box: quoted lines ("> "), the "On ... wrote:" header and everything after it, and
  *   the "-- " signature are not sent (TwoWayExtract.stripQuoted, offsets kept);
- * - "Ignore here" is kept per draft across reloads (hashes only, via the background).
+ * - "Keep it" is kept per draft across reloads (hashes only, via the background).
  * The editor's DOM is never written to, except by applying a wording the rep clicked (edit.js).
  * Mouse and keyboard (the card): interact.js. Performance: "twoway:keystroke" (work per change),
  * "twoway:lint-to-draw".
@@ -44,7 +44,9 @@
     this.pending = false;
     this.answeredKey = null;
     this.result = null;        // {data, sent: {body, subject}}
-    this.ignored = new Set();        // hashes of rule + flagged words ("Ignore here")
+    this.ignored = new Set();        // hashes of rule + flagged words ("Keep it")
+    // Fixes counted on their own (an applied wording, or an edit that makes a rule fire less).
+    this.tracker = root.TwoWayFeedback ? root.TwoWayFeedback.Tracker() : null;
     this.draft = draftKey(bodyEl);
     this.tooLong = Infinity;         // length of the shortest draft the server refused as too long
     this.retryAt = 0;
@@ -63,7 +65,7 @@
     this.schedule(0);
   }
 
-  // FNV-1a, base 36: the keys for "Ignore here" (no email text is stored, only these hashes).
+  // FNV-1a, base 36: the keys for "Keep it" (no email text is stored, only these hashes).
   function hash(str) {
     var h = 0x811c9dc5;
     for (var i = 0; i < str.length; i++) { h ^= str.charCodeAt(i); h = Math.imul(h, 0x01000193) >>> 0; }
@@ -151,6 +153,7 @@
     if (!bodyText.trim() && !subjectText.trim()) {
       this.answeredKey = key;
       this.result = null;
+      if (this.tracker) this.tracker.reset();
       this.clear();
       this.badge.update({ state: "idle" });
       return;
@@ -169,6 +172,7 @@
         self.answeredKey = key;
         self.result = { data: resp.data, sent: { body: bodyText, subject: subjectText } };
         self.answers += 1;
+        self.countFixes(resp.data);
         self.render(t0);
       }
       if (self.pending) { self.pending = false; self.schedule(DEBOUNCE_MS); }
@@ -338,6 +342,8 @@
         root.TwoWayNotice.show(f.el, { state: "failed", message: "The editor did not take the wording as planned: check the sentence (Ctrl+Z undoes it)." });
         return false;
       }
+      if (self.tracker) self.tracker.applied(item.issue.rule);
+      feedback(item.issue.rule, "fixed");
       root.TwoWayNotice.show(f.el, {
         state: "applied", message: "Applied", undoLabel: "Undo",
         onUndo: function () {
@@ -352,16 +358,31 @@
     });
   };
 
-  TwoWayCompose.prototype.ignore = function (item) {
+  // ---- feedback: what the rep did with a card, as codes (the background sends it, or not) ----------
+  function feedback(rule, action, reason) {
+    M.send({ type: M.FEEDBACK, rule: rule, action: action, reason: reason || undefined });
+  }
+
+  TwoWayCompose.prototype.countFixes = function (data) {
+    if (!this.tracker) return;
+    var s = this.opts.getSettings ? this.opts.getSettings() : null;
+    var muted = (s && s.muted) || [];
+    this.tracker.update(data, function (rule) { return muted.indexOf(rule) >= 0; })
+      .forEach(function (rule) { feedback(rule, "fixed"); });
+  };
+
+  TwoWayCompose.prototype.ignore = function (item, reason) {
     var key = ignoreKey(item.issue, item.issue.text);
     this.ignored.add(key);
     M.send({ type: M.IGNORE, draft: this.draft, key: key });
+    feedback(item.issue.rule, "kept", reason);
     this.render();
     this.interact.refocus(item.field, item);
   };
 
   TwoWayCompose.prototype.mute = function (item) {
     if (this.opts.saveMuted) this.opts.saveMuted(item.issue.rule, item.issue.message);
+    feedback(item.issue.rule, "muted");
     this.interact.refocus(item.field, item);
   };
 

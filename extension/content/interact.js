@@ -22,7 +22,10 @@
       var el = f.el;
       el.addEventListener("mousemove", function (ev) { self.onMouseMove(ev); }, { signal: signal, passive: true });
       el.addEventListener("mouseleave", function () { self.onMouseLeave(); }, { signal: signal });
-      el.addEventListener("click", function (ev) { self.onClick(ev); }, { signal: signal });
+      el.addEventListener("click", function (ev) { self.onClick(ev); self.sayCaret(f); }, { signal: signal });
+      el.addEventListener("keyup", function (ev) {
+        if (/^(Arrow|Home|End|Page)/.test(ev.key)) self.sayCaret(f);
+      }, { signal: signal });
       el.ownerDocument.defaultView.addEventListener("keydown", function (ev) {
         if (ev.target === el || (ev.target && el.contains(ev.target))) self.onKeyDown(f, ev);
       }, { signal: signal, capture: true });
@@ -72,13 +75,24 @@
     return null;
   };
 
+  // The caret moved into a finding: say which (the live region of the box's badge).
+  TwoWayInteract.prototype.sayCaret = function (f) {
+    var item = this.itemAtCaret(f);
+    if (item === this.said) return;
+    this.said = item;
+    if (!item) return;
+    var i = item.issue;
+    this.compose.badge.announce(root.TwoWayRender.categoryLabel(i.category) + ": " + (i.message || "") +
+      " Alt+Enter for the card.");
+  };
+
   TwoWayInteract.prototype.open = function (item, opts) {
     var self = this, compose = this.compose;
     if (!compose.stillValid(item)) { compose.validate(item.field); return; }
     opts = Object.assign({ mode: compose.applicable(item) === "copy" ? "copy" : "apply" }, opts);
     var handlers = {
       onApply: function (text) { compose.apply(item, text); },
-      onIgnore: function () { compose.ignore(item); },
+      onKeep: function (reason) { compose.ignore(item, reason); },
       onMute: function () { compose.mute(item); },
       onClose: function (reason) {
         if (reason === "escape" || reason === "button") self.refocus(item.field, item);

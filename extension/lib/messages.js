@@ -14,8 +14,12 @@
  *        view = {configured, active, categories, muted, snoozedUntil}: no token, no server URL;
  *        `active` is false when the rep turned Two-Way off or snoozed it for the tab's site.
  *   MUTE            {type, rule, name}                    content -> {ok: true}  (name: the rule's message, for the options)
- *   IGNORE          {type, draft, key}                    content -> {ok: true, keys}  ("Ignore here", kept per draft;
+ *   IGNORE          {type, draft, key}                    content -> {ok: true, keys}  ("Keep it", kept per draft;
  *        draft and key are hashes: no email text is stored). {type, draft} alone lists the keys.
+ *   FEEDBACK        {type, rule, action, reason?}          content -> {ok: true, sent}  (what the rep did with a
+ *        card, as codes: action fixed | kept | muted, reason not_one_way | reader_asked | other; the
+ *        background adds the rep's profile and sends it to POST /api/v1/feedback, or nothing at all
+ *        when the rep turned feedback off: sent false)
  *   TEST_CONNECTION {type, serverUrl, token}              options -> {ok: true, outcome, message, serverUrl, version?}
  *   STATUS          {type, url}                           options, popup -> {ok: true, server, site, configured}
  *        server = {state: "setup" | "unknown" | "ok" | "slow" | "unreachable" | "error", short, message}
@@ -51,6 +55,7 @@
   var SETTINGS = "settings";
   var MUTE = "mute";
   var IGNORE = "ignore";
+  var FEEDBACK = "feedback";
   var TEST_CONNECTION = "testConnection";
   var STATUS = "status";
   var SET_SITE = "setSite";
@@ -63,6 +68,7 @@
   SENDERS[SETTINGS] = ["content"];
   SENDERS[MUTE] = ["content"];
   SENDERS[IGNORE] = ["content"];
+  SENDERS[FEEDBACK] = ["content"];
   SENDERS[TEST_CONNECTION] = ["options"];
   SENDERS[STATUS] = ["options", "popup"];
   SENDERS[SET_SITE] = ["options", "popup"];
@@ -93,7 +99,7 @@
   }
 
   root.TwoWayMessages = {
-    LINT: LINT, CSS: CSS, OPEN_OPTIONS: OPEN_OPTIONS, SETTINGS: SETTINGS, MUTE: MUTE, IGNORE: IGNORE,
+    LINT: LINT, CSS: CSS, OPEN_OPTIONS: OPEN_OPTIONS, SETTINGS: SETTINGS, MUTE: MUTE, IGNORE: IGNORE, FEEDBACK: FEEDBACK,
     TEST_CONNECTION: TEST_CONNECTION, STATUS: STATUS, SET_SITE: SET_SITE, SETTINGS_CHANGED: SETTINGS_CHANGED,
     TYPES: Object.keys(SENDERS), SENDERS: SENDERS,
     failure: failure, send: send, allowed: allowed,

@@ -17,7 +17,10 @@
  *   }
  * Kept in chrome.storage.local: configured (the first-run setup was saved), serverUrl, token,
  * categories{name: bool}, sites[origin] (other sites turned on), off[origin] (webmail turned off),
- * snoozed{origin: until ms}, muted[rule], mutedNames{rule: message}, ignored{draft hash: {keys, at}}.
+ * snoozed{origin: until ms}, muted[rule], mutedNames{rule: message}, ignored{draft hash: {keys, at}},
+ * profile ("" = the server's strictness, or quiet | balanced | thorough), feedback (send what the rep
+ * does with the cards to the team's server, as counts: on unless the rep turns it off), installId (a
+ * random id the team's server may hash, only when the team turns that on).
  */
 (function (root) {
   "use strict";
@@ -35,7 +38,12 @@
     muted: [],
     mutedNames: {},
     ignored: {},
+    profile: "",
+    feedback: true,
+    installId: "",
   };
+  var PROFILES = ["quiet", "balanced", "thorough"];
+  var INSTALL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
   // The webmail pages are listed once, in the manifest's content_scripts (content/hosts.js reads
   // the same list); no script keeps its own copy.
@@ -90,6 +98,9 @@
     if (Array.isArray(stored.sites)) s.sites = stored.sites.filter(function (x) { return typeof x === "string"; });
     if (Array.isArray(stored.muted)) s.muted = stored.muted.filter(function (x) { return typeof x === "string"; });
     if (Array.isArray(stored.off)) s.off = stored.off.filter(function (x) { return typeof x === "string"; });
+    if (PROFILES.indexOf(stored.profile) >= 0) s.profile = stored.profile;
+    if (stored.feedback === false) s.feedback = false;
+    if (typeof stored.installId === "string" && INSTALL_ID.test(stored.installId)) s.installId = stored.installId;
     ["snoozed", "mutedNames", "ignored"].forEach(function (k) {
       if (stored[k] && typeof stored[k] === "object" && !Array.isArray(stored[k])) s[k] = stored[k];
     });

@@ -177,6 +177,19 @@
     renderCategories();
     renderLists();
     showSyncError();
+    $("profile").value = s.profile || "";
+    $("feedback").checked = s.feedback !== false;
+  });
+  // Live, like the categories: the next lint uses the profile; feedback stops or starts at once.
+  $("profile").addEventListener("change", async () => {
+    current.profile = $("profile").value;
+    await TwoWaySettings.save({ profile: current.profile });
+    status(current.profile ? "Strictness: " + current.profile + "." : "Strictness: your team's setting.");
+  });
+  $("feedback").addEventListener("change", async () => {
+    current.feedback = $("feedback").checked;
+    await TwoWaySettings.save({ feedback: current.feedback });
+    status(current.feedback ? "Feedback counts go to your team's server." : "Feedback off: Two-Way sends none.");
   });
   ext.storage.onChanged.addListener((changes, area) => {
     if (area === "local" && (changes.muted || changes.sites || changes.mutedNames)) {

@@ -5,6 +5,7 @@ import hmac
 import json
 
 from flask import Blueprint, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from .version import __version__
 from .errors import ApiError
@@ -38,7 +39,13 @@ def parse_lint_request() -> dict:
     if not request.mimetype or request.mimetype != "application/json":
         raise ApiError(415, "unsupported_media_type", "Send the request body as JSON (Content-Type: application/json).")
     try:
-        payload = json.loads(request.get_data(cache=False).decode("utf-8"), parse_constant=_not_json_number)
+        body = request.get_data(cache=False)
+    except HTTPException:
+        raise  # 413 from the limited stream
+    except Exception:  # the HTTP server's reader refused the body (a malformed chunk, a cut upload)
+        raise ApiError(400, "invalid_request", "The request body could not be read as HTTP.") from None
+    try:
+        payload = json.loads(body.decode("utf-8"), parse_constant=_not_json_number)
     except UnicodeDecodeError:
         raise ApiError(400, "invalid_json", "The request body is not UTF-8.") from None
     except (ValueError, RecursionError):
@@ -119,15 +126,23 @@ def rules():
 
 @bp.get("/healthz")
 def healthz():
-    return jsonify({
-        "status": "ok",
+    """Answered on a lane of its own under `twoway serve` (never behind lints): "busy" when lints
+    wait in this worker's queue longer than serve.BUSY_WAIT, so a balancer sees saturation."""
+    from .load import saturation
+
+    load = saturation()
+    answer = {
+        "status": "busy" if load and load["busy"] else "ok",
         "version": __version__,
         "rules": len(checker_of(current_app).pack.rules),
         "grammar": checker_of(current_app).grammar.state,
         "profile": checker_of(current_app).profile,
         # Counts waiting for the database (it is down or locked when state is "unavailable").
         "feedback": feedback_of(current_app).health(),
-    })
+    }
+    if load is not None:
+        answer["load"] = {key: load[key] for key in ("queued", "running", "waited_ms", "big_queued")}
+    return jsonify(answer)
 
 
 @bp.get("/api/v1/openapi.json")

@@ -70,7 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     rule_docs.add_argument("--rules-dir", help="a team rule pack that extends the bundled one")
 
     profiles = sub.add_parser("profiles", help="precision and recall of each strictness profile on the real sets")
-    profiles.add_argument("--shared", default=None, help="the folder holding realworld/ and realworld2/ (default ../shared)")
+    profiles.add_argument("--shared", default=None, help="the folder holding the labelled sets realworld/ and realworld2/ (not shipped; default: "
+                               "beside a checkout)")
     profiles.add_argument("--update", action="store_true",
                           help="also re-measure each rule (lint_rules/measured.json, which quiet and thorough read)")
     evaluate = sub.add_parser(
@@ -140,7 +141,8 @@ def _checker(rules_dir: str | None, grammar: bool = False):
     from .config import load_config
     from .service import Checker
 
-    overrides = {} if grammar else {"LANGUAGETOOL": "off"}
+    # One run for one text: all of its grammar at once, not in the server's slices.
+    overrides = {"LANGUAGETOOL_MAX_CHARS": 10**9} if grammar else {"LANGUAGETOOL": "off"}
     if rules_dir:
         overrides["RULES_DIR"] = rules_dir
     return Checker(load_config(overrides))
@@ -225,7 +227,7 @@ def cmd_rules(args) -> int:
 
 def cmd_check_rules(args) -> int:
     from .config import BUNDLED_RULES_DIR
-    from .examples import check_rule_examples, pattern_coverage_problems
+    from .examples import check_rule_examples, coverage_problems
     from .packcache import shared_pack
 
     pack = shared_pack(BUNDLED_RULES_DIR, args.dir)
@@ -236,13 +238,13 @@ def cmd_check_rules(args) -> int:
         for problem in check_rule_examples(rule):
             failing.add(rule.id)
             print(f"{rule.source}: {rule.id}: {problem}")
-    # Every pattern is reached by a flag example of its rule: the others are dead or untested.
-    uncovered = pattern_coverage_problems(args.dir or BUNDLED_RULES_DIR)
+    # Every alternative is reached by a flag example of its rule: the others are dead or untested.
+    uncovered = coverage_problems(checked)
     for file_name, rule_id, problem in uncovered:
         failing.add(rule_id)
         print(f"{file_name}: {rule_id}: {problem}")
     print(f"{len(checked) - len(failing & {r.id for r in checked})} passed, {len(failing)} failed"
-          + (f"; {len(uncovered)} patterns no flag example reaches" if uncovered else ""))
+          + (f"; {len(uncovered)} alternatives no flag example reaches" if uncovered else ""))
     return EXIT_FINDINGS if failing else EXIT_OK
 
 
@@ -270,11 +272,13 @@ def cmd_audit(args) -> int:
     except (SourceError, ConnectionError) as exc:
         print(f"twoway: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (running.Terminated)
+        from .audit.running import Terminated
+
         report = Path(args.out) / "report.html"
         print(f"twoway: stopped; partial report in {report}" if report.exists() else "twoway: stopped",
               file=sys.stderr)
-        return 130
+        return 143 if isinstance(stop, Terminated) else 130
     agg = result.aggregate
     print(f"{agg.read} emails read, {agg.audited} audited, {agg.duplicates} template repeats, "
           f"{agg.malformed} could not be audited"
@@ -379,8 +383,8 @@ def cmd_profiles(args) -> int:
         if args.update:
             # The per-rule figures are the balanced profile's, which does not read this file.
             path = Path(BUNDLED_RULES_DIR) / MEASURED_FILE
-            data = {"about": "Each rule's precision on the real sets (../shared/realworld and realworld2, units "
-                             "where both readers agree), measured by `twoway profiles --update`; read by the "
+            data = {"about": "Each rule's precision on the public labelled sets of real email (realworld and "
+                             "realworld2, not shipped; units where both readers agree), measured by `twoway profiles --update`; read by the "
                              "quiet and thorough profiles and the team dashboard.",
                     "sets": result["sets"],
                     "rules": {k: result["rules"][k] for k in sorted(result["rules"])}}

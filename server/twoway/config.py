@@ -26,11 +26,17 @@ DEFAULTS: dict[str, Any] = {
     # How long a lint waits for LanguageTool before answering without grammar, in seconds.
     "LANGUAGETOOL_TIMEOUT": 1.5,
     "LANGUAGETOOL_CACHE_SIZE": 4096,
+    # Characters of not-yet-checked sentences one lint sends to LanguageTool: a long text gets its
+    # grammar in slices over successive lints ("grammar": "partial" until then).
+    "LANGUAGETOOL_MAX_CHARS": 6000,
     # `twoway serve`: worker processes (0: one per core), seconds a worker may stay silent on one
     # request before it is replaced, and seconds a stop or reload waits for requests to finish.
     "WORKERS": 0,
     "REQUEST_TIMEOUT": 30,
     "GRACEFUL_TIMEOUT": 30,
+    # Request threads per worker: a lint waiting for LanguageTool or reading a long text holds one
+    # thread, not the worker (the CPU is shared between them).
+    "THREADS": 4,
     # How long `twoway serve` waits for LanguageTool to answer before it starts taking requests.
     "LANGUAGETOOL_WARMUP": 90.0,
     # Seconds between health probes of LanguageTool (the only evidence that flips grammar off).

@@ -65,8 +65,10 @@ def _spans(text: str, spans) -> str:
     return ", ".join(repr(text[a:b]) for a, b in sorted(spans)) or "nothing"
 
 
-# Every pattern earns its place: a pattern, phrase or top-level concept alternative that no flag
-# example of its rule reaches is dead or untested, and check-rules fails it.
+# Every alternative earns its place: a phrase, or a top-level `|` branch of a pattern or of a
+# cooccurrence concept, that no flag example of its rule reaches is dead or untested, and
+# check-rules fails it. Read from the loaded rules (what the engine runs), not from the YAML again.
+
 
 def top_level_alternatives(pattern: str) -> list[str]:
     """The pattern split at its top-level `|` (not inside a group or a character class)."""
@@ -96,49 +98,33 @@ def top_level_alternatives(pattern: str) -> list[str]:
     return parts
 
 
-def _compile_item(kind: str, item: str) -> re.Pattern:
-    if kind == "phrases":
-        words = r"\s+".join(re.escape(w.replace("’", "'")) for w in item.split())
-        return re.compile(r"(?<!\w)(?:" + words + r")(?!\w)", re.IGNORECASE | re.MULTILINE)
-    return re.compile(item, re.IGNORECASE | re.MULTILINE)
-
-
-def unexercised_patterns(raw_rule: dict) -> list[str]:
-    """The rule's patterns (phrases; top-level alternatives of each cooccurrence concept) that no
-    flag example reaches: none matches inside an example's marked span."""
-    kind = raw_rule.get("type")
-    if kind == "cooccurrence":
-        items = [alt for concept in raw_rule.get("all") or [] for alt in top_level_alternatives(concept)]
-    elif kind in ("pattern", "phrases"):
-        items = list(raw_rule.get("patterns" if kind == "pattern" else "phrases") or [])
-    else:
+def rule_alternatives(rule: Rule) -> list[str]:
+    """Every top-level alternative of a sentence rule's patterns (a phrase rule's phrases each)."""
+    if not isinstance(rule, SentenceRule):
         return []
-    examples = [unmark(e) for e in (raw_rule.get("examples") or {}).get("flag") or []]
-    examples = [(normalize_apostrophes(text), spans) for text, spans in examples]
+    return [alt for pattern in rule.alternatives for alt in top_level_alternatives(pattern)]
+
+
+def unreached_alternatives(rule: Rule) -> list[str]:
+    """The rule's alternatives that no flag example reaches: none matches inside a marked span.
+    Examples are read with straight apostrophes, as the engine reads a sentence."""
+    examples = [unmark(normalize_apostrophes(e)) for e in rule.examples.get("flag", [])]
     missing = []
-    for item in items:
+    for alternative in rule_alternatives(rule):
         try:
-            regex = _compile_item(kind, item)
-        except re.error:
-            continue  # the pack loader reports a broken pattern
+            regex = re.compile(alternative, re.IGNORECASE | re.MULTILINE)
+        except re.error:  # a branch that needs its siblings (a group reference): checked as a whole
+            continue
         if not any(m.end() > m.start() and any(m.start() < b and a < m.end() for a, b in spans)
                    for text, spans in examples for m in regex.finditer(text)):
-            missing.append(item)
+            missing.append(alternative)
     return missing
 
 
-def pattern_coverage_problems(directory) -> list[tuple[str, str, str]]:
-    """(file name, rule id, problem) for each pattern of a pack's YAML files that no flag example reaches."""
-    import yaml
-    from pathlib import Path
-
-    problems = []
-    for file in sorted(p for p in Path(directory).iterdir() if p.suffix in (".yaml", ".yml")):
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-        for raw in data.get("rules") or []:
-            for item in unexercised_patterns(raw):
-                problems.append((file.name, str(raw.get("id")), f"no flag example reaches pattern {item!r}"))
-    return problems
+def coverage_problems(rules) -> list[tuple[str, str, str]]:
+    """(rule file, rule id, problem) for each alternative of these rules no flag example reaches."""
+    return [(rule.source, rule.id, f"no flag example reaches alternative {alternative!r}")
+            for rule in rules for alternative in unreached_alternatives(rule)]
 
 
 def replaced_examples(rule: Rule) -> list[tuple[str, str, str]]:

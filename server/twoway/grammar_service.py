@@ -3,7 +3,8 @@
 Contract used by the API:
     service = GrammarService(config)       # never raises for an unreachable LanguageTool
     service.state -> "ok" | "off" | "unavailable"
-    service.check(body, subject) -> (list[Finding], state)   # returns within the timeout
+    service.check(body, subject) -> (list[Finding], state)   # returns within the timeout; state
+        "partial" when a long text's unchecked sentences were more than one slice (LANGUAGETOOL_MAX_CHARS)
     service.close()
 Findings use category "grammar" or "spelling" and code-point offsets into their field.
 
@@ -67,6 +68,7 @@ class GrammarService:
     def __init__(self, config: Mapping[str, Any]):
         self.config = config
         self.timeout = float(config.get("LANGUAGETOOL_TIMEOUT", 1.5))
+        self.max_chars = int(config.get("LANGUAGETOOL_MAX_CHARS", 6000))
         # Made before gunicorn forks the workers, so they all share it.
         self.cache = SharedSentenceCache(int(config.get("LANGUAGETOOL_CACHE_SIZE", 4096)))
         self.probe_interval = float(config.get("LANGUAGETOOL_PROBE_INTERVAL", 1.0) or 1.0)
@@ -145,9 +147,12 @@ class GrammarService:
                 todo[sentence.text] = None
             else:
                 known[sentence.text] = cached
+        partial = False
         if todo:
+            batch = self._slice(list(todo))
+            partial = len(batch) < len(todo)
             client = self._client
-            future = self._pool.submit(self._check_sentences, client, list(todo))
+            future = self._pool.submit(self._check_sentences, client, batch)
             try:
                 known.update(future.result(timeout=self.timeout))
             except Exception:  # late, refused, unreadable: never a 500 because of LanguageTool
@@ -160,7 +165,20 @@ class GrammarService:
             replace(m, start=sentence.start + m.start, end=sentence.start + m.end, field=field)
             for field, sentence in units for m in known.get(sentence.text, ())
         ]
-        return dedupe(findings), "ok"
+        return dedupe(findings), "partial" if partial else "ok"
+
+    def _slice(self, sentences: list[str]) -> list[str]:
+        """The first unchecked sentences, up to LANGUAGETOOL_MAX_CHARS characters: a long text's
+        grammar comes in bounded slices (the cache keeps each slice's answers, so the next lint
+        of the text goes on where this one stopped), and one sender's 50,000 characters cannot
+        take LanguageTool's shared time from everyone else."""
+        batch, size = [], 0
+        for sentence in sentences:
+            if batch and size + len(sentence) > self.max_chars:
+                break
+            batch.append(sentence)
+            size += len(sentence)
+        return batch
 
     def _check_sentences(self, client, sentences: list[str]) -> dict[str, tuple[Finding, ...]]:
         """One LanguageTool request for `sentences`; fills the cache (even if the lint gave up)."""

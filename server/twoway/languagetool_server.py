@@ -97,6 +97,49 @@ def is_answering(url: str, timeout: float = 1.0) -> bool:
         return False
 
 
+class RotatingLog:
+    """An append-only log file kept under `max_bytes`: when full it becomes NAME.1 (NAME.1 becomes
+    NAME.2, ...), `backups` old files kept."""
+
+    def __init__(self, path: Path, max_bytes: int = 5 << 20, backups: int = 2):
+        self.path, self.max_bytes, self.backups = Path(path), max_bytes, backups
+        self._out = open(self.path, "ab")
+
+    def write(self, data: bytes) -> None:
+        if self._out.tell() + len(data) > self.max_bytes and self._out.tell() > 0:
+            self._rotate()
+        self._out.write(data)
+        self._out.flush()
+
+    def _rotate(self) -> None:
+        self._out.close()
+        for i in range(self.backups - 1, 0, -1):
+            older = self.path.with_name(f"{self.path.name}.{i}")
+            if older.exists():
+                older.replace(self.path.with_name(f"{self.path.name}.{i + 1}"))
+        if self.backups:
+            self.path.replace(self.path.with_name(f"{self.path.name}.1"))
+        else:
+            self.path.unlink(missing_ok=True)
+        self._out = open(self.path, "ab")
+
+    def close(self) -> None:
+        self._out.close()
+
+
+def pump(stream, out: RotatingLog) -> None:
+    """Copy a child's output into `out` line by line until it closes; a write that fails drops
+    that line only (the child must never block on a full pipe)."""
+    try:
+        for line in iter(stream.readline, b""):
+            try:
+                out.write(line)
+            except OSError:
+                pass
+    finally:
+        out.close()
+
+
 class LocalLanguageTool:
     """One LanguageTool HTTPServer process on 127.0.0.1 (the pid is java's own)."""
 
@@ -124,14 +167,17 @@ class LocalLanguageTool:
             self.port = port or self.port or free_port()
             if self.log_path is None:
                 self.log_path = Path(tempfile.gettempdir()) / f"twoway-languagetool-{self.port}.log"
-            # LanguageTool logs request sizes and timings, never the text (no --verbose).
-            with open(self.log_path, "ab") as out:
-                self.process = subprocess.Popen(
-                    ["sh", str(LAUNCHER), "--port", str(self.port), "--parent-pid", str(os.getpid()),
-                     "--jars", str(self.jars), "--java", self.java],
-                    stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
+            # LanguageTool logs request sizes and timings, never the text (no --verbose); its
+            # output goes through a pipe into a log that rotates (it would grow for as long as
+            # the server runs).
+            self.process = subprocess.Popen(
+                ["sh", str(LAUNCHER), "--port", str(self.port), "--parent-pid", str(os.getpid()),
+                 "--jars", str(self.jars), "--java", self.java],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            threading.Thread(target=pump, args=(self.process.stdout, RotatingLog(self.log_path)),
+                             name="twoway-languagetool-log", daemon=True).start()
             log.info("LanguageTool starting on %s (pid %s, log %s)", self.url, self.process.pid, self.log_path)
             return self.url
 

@@ -97,7 +97,11 @@ def openapi_document() -> dict:
                 **_errors(401, 421)}}},
             "/healthz": {"get": {"summary": "Health", "responses": {"200": _json({
                 "type": "object", "required": ["status", "version", "rules", "grammar"],
-                "properties": {"status": {"type": "string"}, "version": {"type": "string"},
+                "properties": {"status": {"type": "string", "enum": ["ok", "busy"]}, "version": {"type": "string"},
+                               "load": {"type": "object", "description": "this worker's queue (under `twoway serve`)",
+                                        "properties": {"queued": {"type": "integer"}, "running": {"type": "integer"},
+                                                       "waited_ms": {"type": "integer"},
+                                                       "big_queued": {"type": "integer"}}},
                                "rules": {"type": "integer"},
                                "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]},
                                "profile": {"type": "string"},
@@ -142,7 +146,8 @@ def openapi_document() -> dict:
                 "issues": {"type": "array", "items": {"$ref": "#/components/schemas/Issue"}},
                 "stats": {"$ref": "#/components/schemas/Stats"},
                 "panel": {"$ref": "#/components/schemas/Panel"},
-                "grammar": {"type": "string", "enum": ["ok", "off", "unavailable"]},
+                "grammar": {"type": "string", "enum": ["ok", "partial", "off", "unavailable"],
+                            "description": "partial: a long text's grammar comes in slices; lint it again for the rest"},
                 "profile": {"type": "string", "enum": ["quiet", "balanced", "thorough"]}}},
         }},
     }

@@ -38,7 +38,7 @@ def load_pack(bundled_dir: str | Path | None, team_dir: str | Path | None = None
     disabled: set[str] = set()
     enabled: set[str] = set()
     off_by_default: set[str] = set()
-    for directory in (bundled_dir, team_dir):
+    for directory, linear in ((bundled_dir, False), (team_dir, True)):
         if not directory:
             continue
         path = Path(directory)
@@ -47,7 +47,7 @@ def load_pack(bundled_dir: str | Path | None, team_dir: str | Path | None = None
         files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
         seen_here: set[str] = set()
         for file in files:
-            file_rules, file_disabled, file_enabled, file_off = load_file(file)
+            file_rules, file_disabled, file_enabled, file_off = load_file(file, linear)
             off_by_default = (off_by_default - {r.id for r in file_rules}) | file_off
             enabled |= file_enabled
             for rule in file_rules:
@@ -67,10 +67,13 @@ def load_pack(bundled_dir: str | Path | None, team_dir: str | Path | None = None
     return RulePack(list(active.values()), disabled)
 
 
-def load_file(file: Path) -> tuple[list[Rule], set[str], set[str], set[str]]:
-    """A file's rules, the ids it disables and enables, and the ids of its rules that are off by default."""
+def load_file(file: Path, linear: bool = False) -> tuple[list[Rule], set[str], set[str], set[str]]:
+    """A file's rules, the ids it disables and enables, and the ids of its rules that are off by
+    default. `linear`: a team pack, whose patterns run on RE2 (rules/matching.py)."""
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except RecursionError:
+        raise RulePackError(file, None, None, "not valid YAML: nested too deep to read") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
@@ -94,7 +97,7 @@ def load_file(file: Path) -> tuple[list[Rule], set[str], set[str], set[str]]:
         if not isinstance(ids, list) or not all(isinstance(x, str) for x in ids):
             raise RulePackError(file, None, key, "must be a list of rule ids")
         id_lists[key] = set(ids)
-    rules = [build_rule(raw, file) for raw in raw_rules]
+    rules = [_built(raw, file, linear) for raw in raw_rules]
     off = set()
     for raw, rule in zip(raw_rules, rules):
         flag = raw.get("enabled", True)
@@ -105,7 +108,25 @@ def load_file(file: Path) -> tuple[list[Rule], set[str], set[str], set[str]]:
     return rules, id_lists["disable"], id_lists["enable"], off
 
 
-def build_rule(raw: object, file: Path) -> Rule:
+def _built(raw: object, file: Path, linear: bool) -> Rule:
+    """build_rule, with any failure it did not foresee still a RulePackError naming the rule:
+    a reload must be able to refuse a pack, whatever is wrong with it, and keep the old one."""
+    try:
+        return build_rule(raw, file, linear)
+    except RulePackError:
+        raise
+    except (RecursionError, MemoryError):
+        raise RulePackError(file, _rule_id(raw), None, "nested too deep or too large to load") from None
+    except Exception as exc:
+        raise RulePackError(file, _rule_id(raw), None, f"cannot be loaded ({type(exc).__name__}: {exc})") from None
+
+
+def _rule_id(raw: object) -> str | None:
+    rule_id = raw.get("id") if isinstance(raw, dict) else None
+    return rule_id if isinstance(rule_id, str) else None
+
+
+def build_rule(raw: object, file: Path, linear: bool = False) -> Rule:
     """Validate the fields every rule has, then hand the rest to its type (rules.RULE_TYPES)."""
     if not isinstance(raw, dict):
         raise RulePackError(file, None, None, "each rule must be a mapping")
@@ -113,7 +134,7 @@ def build_rule(raw: object, file: Path) -> Rule:
     if not isinstance(rule_id, str) or not ID_PATTERN.match(rule_id):
         raise RulePackError(file, str(rule_id) if rule_id else None, "id",
                             "required; dotted lower-case, e.g. 'pressure.fake-deadline'")
-    fields = Fields(raw, file.name, rule_id, base_dir=file.parent)
+    fields = Fields(raw, file.name, rule_id, base_dir=file.parent, linear=linear)
     kind = fields.choice("type", tuple(RULE_TYPES), None)
     rule_type = RULE_TYPES[kind]
     unknown = set(raw) - COMMON_FIELDS - rule_type.FIELDS

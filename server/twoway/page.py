@@ -21,6 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from .api import parse_lint_request, serialize_report, validate_lint_payload
 from .definitions import CATEGORIES, category_label
 from .errors import ApiError, error_response
+from .feedback import feedback_of
 from .feedback_api import count_shown
 from .findings import SEVERITIES, Finding
 from .resources import EXTENSION_LIB_DIR
@@ -103,6 +104,9 @@ def lint_form():
             notice = "That suggestion no longer matches the text; here is the check of the text as it is."
         else:
             text, subject, notice = applied
+            # A wording applied without JavaScript: the rep fixed it (the script sends this itself).
+            feedback_of(current_app).record_action(apply.rsplit(":", 1)[-1], "fixed", None,
+                                                   checker_of(current_app).profile, None)
     report = checker_of(current_app).check(text, subject, grammar)
     count_shown(current_app, report)
     return _render(text=text, subject=subject, grammar=grammar, report=report, notice=notice)

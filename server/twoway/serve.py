@@ -2,18 +2,32 @@
 
 Why gunicorn: linting is CPU-bound Python, so one process per core is the only way to use the
 cores (threads share one GIL); gunicorn forks workers from a parent that loaded the app and the
-rule pack once (preload: copy-on-write pages, one pack compile), replaces a worker that dies
-or stays silent past the request timeout, drains on SIGTERM and reloads on SIGHUP without
-closing its socket. Its sync workers take one request at a time and expect a buffering proxy
-in front for untrusted networks (slow clients): deploy/nginx/twoway.conf, docs/deploy.md.
+rule pack once (preload: copy-on-write pages, one pack compile), replaces a worker that dies,
+and reloads on SIGHUP without closing its socket. Buffering of slow clients is nginx's job on
+untrusted networks: deploy/nginx/twoway.conf, docs/deploy.md.
+
+Each worker is a TwoWayWorker (gunicorn's threaded worker, adapted):
+- a few request threads (TWOWAY_THREADS): a lint that waits for LanguageTool or reads a long
+  text no longer holds the whole worker; the CPU is shared between the lints of a worker by the
+  interpreter's switch interval, so a long text costs its sender, not everyone behind it; lints
+  with a body over BIG_LINT_BYTES take turns on a lane of one thread;
+- /healthz never waits behind lints: the main thread looks at a request's first bytes before it
+  queues it, and a health check goes to a thread of its own; /healthz says "busy" when lints
+  wait in this worker's queue for longer than BUSY_WAIT;
+- stopping (SIGTERM to the server) or being replaced (SIGHUP): the worker stops accepting at
+  once (it closes its copy of the listening socket). A server that is stopping first takes every
+  connection already waiting in the listen backlog (the parent marks the stop in memory shared
+  with the workers before it signals them); a reload leaves them to the new workers. Then the
+  worker answers all it holds and exits (at most TWOWAY_GRACEFUL_TIMEOUT seconds);
+- a request silent for TWOWAY_REQUEST_TIMEOUT seconds is answered with the JSON timeout error,
+  and its worker stops accepting, finishes the others and is replaced;
+- gunicorn's own errors (a malformed request line, too many headers: 400, 414, 431) are
+  answered in the API's JSON error shape, not gunicorn's HTML page.
 
 - workers: the core count by default (--workers / TWOWAY_WORKERS);
-- request timeout: a worker silent for TWOWAY_REQUEST_TIMEOUT seconds is killed and replaced;
-- SIGTERM: stop accepting, finish every accepted request and those already queued in the
-  listen backlog (DrainingSyncWorker), then exit (at most TWOWAY_GRACEFUL_TIMEOUT seconds);
 - SIGHUP: the parent builds the app again (a changed rule pack is picked up; a broken one is
-  refused and the old app kept), starts new workers, then drains the old ones; the listening
-  socket stays open throughout, so no connection is refused;
+  refused, its error logged, and the running app kept); grammar (LanguageTool's client and the
+  shared answer cache) is carried over, since a pack change does not change it;
 - request line and headers are limited (gunicorn); the body limit is checked from
   Content-Length before reading (http_guard) and at nginx;
 - feedback counts: the workers add to one table shared with the parent (feedback/pending.py),
@@ -24,14 +38,27 @@ in front for untrusted networks (slow clients): deploy/nginx/twoway.conf, docs/d
 """
 from __future__ import annotations
 
+import ctypes
 import errno
 import gc
+import json
 import logging
+import mmap
 import os
+import re
+import selectors
+import socket
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any, Callable, Mapping
 
 from gunicorn.app.base import BaseApplication
-from gunicorn.workers.sync import SyncWorker
+from gunicorn import util
+from gunicorn.arbiter import Arbiter
+from gunicorn.workers.gthread import TConn, ThreadWorker
 
 log = logging.getLogger("twoway")
 
@@ -45,33 +72,264 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-class DrainingSyncWorker(SyncWorker):
-    """A sync worker that, told to stop, also serves the connections already waiting in the
-    listen backlog: they were sent by clients as surely as the one being served."""
+# The interpreter's thread switch interval in a worker (Python's default: 5 ms).
+SWITCH_INTERVAL = 0.001
+# A lint that has waited this long in a worker's queue makes /healthz say "busy".
+BUSY_WAIT = 1.0
+# Lint requests with a larger body run on the worker's lane for long texts (one at a time).
+BIG_LINT_BYTES = 16 * 1024
+# Requests with a larger body: memory is handed back to the system after them (malloc_trim).
+BIG_REQUEST_BYTES = 64 * 1024
+_HEALTH_PREFIXES = (b"GET /healthz", b"HEAD /healthz")
+
+
+class StopFlag:
+    """One byte of memory shared by the parent and its workers (made before the fork): set when
+    the whole server stops, as opposed to a reload replacing old workers."""
+
+    def __init__(self):
+        self._map = mmap.mmap(-1, 1)
+
+    def set(self) -> None:
+        self._map[0] = 1
+
+    def is_set(self) -> bool:
+        return self._map[0] == 1
+
+
+STOPPING = StopFlag()
+
+
+def json_error_bytes(status: int, reason: str, code: str, message: str) -> bytes:
+    """A whole HTTP answer in the API's error shape (errors.error_response), for the places
+    below the app: gunicorn's own errors and the request timeout."""
+    body = json.dumps({"error": {"code": code, "message": message}}).encode()
+    head = (f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Type: application/json\r\n"
+            f"Cache-Control: no-store\r\nContent-Length: {len(body)}\r\n\r\n")
+    return head.encode("latin-1") + body
+
+
+_GUNICORN_MESSAGES = {
+    400: "The request is not valid HTTP.",
+    403: "The request is forbidden.",
+    414: "The request line is too long.",
+    417: "The expectation cannot be met.",
+    431: "The request has too many or too large header fields.",
+    500: "The server could not answer this request.",
+    501: "The transfer coding is not supported.",
+}
+
+
+def write_json_error(sock, status_int, reason, _mesg) -> None:
+    """gunicorn's error page (util.write_error) in the API's JSON error shape. The message
+    names the class of problem only: gunicorn's own text may quote the request line."""
+    status = int(status_int)
+    code = str(reason or "error").lower().replace(" ", "_")
+    util.write_nonblock(sock, json_error_bytes(status, reason, code, _GUNICORN_MESSAGES.get(status, f"{reason}.")))
+
+
+def _declared_length(head: bytes) -> int:
+    """The Content-Length in a request's first bytes (0 when not there yet or not a number)."""
+    found = re.search(rb"\r\ncontent-length:[ \t]*(\d{1,12})\r\n", head, re.IGNORECASE)
+    return int(found.group(1)) if found else 0
+
+
+def _done(result):
+    """A finished future holding `result`, for finish_request."""
+    from concurrent.futures import Future
+    future = Future()
+    future.set_result(result)
+    return future
+
+
+def _trim_memory() -> None:
+    """Give freed heap back to the system (glibc keeps it otherwise): a worker returns near its
+    resting size after a long text instead of staying at its peak."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
+class TwoWayWorker(ThreadWorker):
+    """gunicorn's threaded worker with a health lane, a stop that accepts nothing new, request
+    timeouts answered in JSON, and JSON error pages (see the module's docstring)."""
+
+    def init_process(self):
+        from . import load
+
+        util.write_error = write_json_error  # in this worker process only
+        # Lint threads are CPU-bound: a shorter switch interval lets the main loop and a health
+        # check take the interpreter sooner (5 ms by default, each time it is asked for).
+        sys.setswitchinterval(SWITCH_INTERVAL)
+        self.health_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="twoway-health")
+        # Long texts take turns on a lane of one thread: a sender of big texts shares the worker
+        # with everyone else instead of taking every thread of it.
+        self.big_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="twoway-big")
+        self.big_waiting = 0
+        self.lock = threading.Lock()
+        self.waiting: dict[int, float] = {}  # id(conn) -> when it was queued for a thread
+        self.running: dict[int, tuple[float, TConn]] = {}  # id(conn) -> (when it started, conn)
+        self.timed_out = False
+        load.register(self.saturation)
+        super().init_process()
+
+    # -- the health lane -------------------------------------------------------------------
+
+    def accept(self, listener):
+        """Accept, then wait for the request's first bytes in the poller (not in a thread), so
+        that enqueue_req can tell a health check from a lint."""
+        if not self.alive or getattr(listener, "sock", None) is None:
+            return  # stopping: _stop_listening closed the listener earlier in this same round
+        try:
+            client_sock, client_addr = listener.accept()
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK, errno.EBADF):
+                raise
+            return
+        self._take(TConn(self.cfg, client_sock, client_addr, listener.getsockname()))
+
+    def _take(self, conn: TConn) -> None:
+        self.nr_conns += 1
+        if self.cfg.is_ssl or self._first_bytes(conn):
+            conn.data_ready = True
+            self.enqueue_req(conn)
+            return
+        conn.timeout = time.monotonic() + 5.0
+        self.pending_conns.append(conn)
+        self.poller.register(conn.sock, selectors.EVENT_READ, partial(self.on_pending_socket_readable, conn))
+
+    @staticmethod
+    def _first_bytes(conn: TConn, size: int = 16) -> bytes:
+        try:
+            return conn.sock.recv(size, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+        except OSError:
+            return b""
+
+    def enqueue_req(self, conn):
+        head = b"" if conn.initialized else self._first_bytes(conn, 8192)
+        health = head.startswith(_HEALTH_PREFIXES)
+        if health and b"\r\n\r\n" in head:
+            # All of it is here: answered on the main loop now, with no thread to wait for.
+            self.finish_request(conn, _done(self.handle(conn)))
+            return
+        big = not health and _declared_length(head) > BIG_LINT_BYTES
+        if not health:
+            with self.lock:
+                self.waiting[id(conn)] = time.monotonic()
+                self.big_waiting += big
+        pool = self.health_pool if health else self.big_pool if big else self.tpool
+        fs = pool.submit(self._handle_counted, conn, health, big)
+        fs.add_done_callback(lambda fut: self.method_queue.defer(self.finish_request, conn, fut))
+
+    def _handle_counted(self, conn: TConn, health: bool, big: bool = False):
+        if health:
+            return self.handle(conn)
+        key = id(conn)
+        with self.lock:
+            self.waiting.pop(key, None)
+            self.big_waiting -= big
+            self.running[key] = (time.monotonic(), conn)
+        try:
+            return self.handle(conn)
+        finally:
+            with self.lock:
+                self.running.pop(key, None)
+
+    def saturation(self) -> dict:
+        """For /healthz: the lints waiting in this worker for a thread, and the longest wait."""
+        with self.lock:
+            oldest = min(self.waiting.values(), default=None)
+            queued, running, big = len(self.waiting), len(self.running), self.big_waiting
+        waited = 0.0 if oldest is None else time.monotonic() - oldest
+        return {"busy": waited > BUSY_WAIT, "queued": queued, "running": running, "waited_ms": round(waited * 1000),
+                "big_queued": big}
+
+    def handle_request(self, req, conn):
+        keep = super().handle_request(req, conn)
+        try:
+            length = int(next((v for k, v in req.headers if k == "CONTENT-LENGTH"), 0))
+        except (TypeError, ValueError):
+            length = 0
+        if length > BIG_REQUEST_BYTES:
+            _trim_memory()
+        return keep
+
+    # -- stopping --------------------------------------------------------------------------
+
+    def handle_exit(self, sig, frame):
+        if self.alive:
+            self.alive = False
+            self.method_queue.defer(self._stop_listening)
+
+    def _stop_listening(self) -> None:
+        """Accept nothing new from now on. When the server stops, first take what is already
+        waiting in the listen backlog (clients sent it before the stop); on a reload, leave it
+        to the new workers. Then close this worker's copy of the listening socket: once every
+        process has, new connections are refused."""
+        self.set_accept_enabled(False)
+        for listener in self.sockets:
+            if getattr(listener, "sock", None) is None:
+                continue
+            if STOPPING.is_set():
+                listener.setblocking(False)
+                while True:
+                    try:
+                        client_sock, client_addr = listener.accept()
+                    except OSError as exc:
+                        if exc.errno == errno.ECONNABORTED:
+                            continue
+                        break  # EAGAIN: the backlog is empty
+                    client_sock.setblocking(True)
+                    self._take(TConn(self.cfg, client_sock, client_addr, listener.getsockname()))
+            listener.close()
+
+    # -- request timeouts ------------------------------------------------------------------
+
+    def murder_pending(self):
+        super().murder_pending()  # called by the main loop about once a second
+        self._answer_overdue()
+
+    def _answer_overdue(self) -> None:
+        """A request past the request timeout: its client gets the JSON timeout error now, and
+        this worker stops (a thread cannot be interrupted) while the parent starts a fresh one."""
+        limit = self.cfg.timeout
+        if not limit:
+            return
+        now = time.monotonic()
+        with self.lock:
+            overdue = [key for key, (started, _) in self.running.items() if now - started > limit]
+            conns = [self.running.pop(key)[1] for key in overdue]
+        for conn in conns:
+            self.log.error("request timeout: a request ran for more than %d s; answered 503, replacing this worker",
+                           limit)
+            try:
+                conn.sock.settimeout(1.0)
+                conn.sock.sendall(json_error_bytes(
+                    503, "Service Unavailable", "timeout",
+                    "The server took too long on this request; try again, or send a shorter text."))
+                conn.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            self.timed_out = True
+            self.handle_exit(None, None)
 
     def run(self):
         super().run()
-        self._drain_backlog()
-
-    def _drain_backlog(self) -> None:
-        for listener in self.sockets:
-            listener.setblocking(False)
-            while True:
-                try:
-                    client, addr = listener.accept()
-                except OSError as exc:  # EAGAIN: the backlog is empty; EBADF: socket closed
-                    if exc.errno not in (errno.EAGAIN, errno.EWOULDBLOCK, errno.ECONNABORTED):
-                        break
-                    if exc.errno == errno.ECONNABORTED:
-                        continue
-                    break
-                client.setblocking(True)
-                self.handle(listener, client, addr)
+        self.health_pool.shutdown(wait=False)
+        self.big_pool.shutdown(wait=False)
+        if self.timed_out:
+            # A thread is still inside the overdue request: exit without waiting for it.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
 
 
 class TwoWayServer(BaseApplication):
-    def __init__(self, factory: Callable[[], Any], options: Mapping[str, Any]):
+    def __init__(self, factory: Callable[[], Any], options: Mapping[str, Any],
+                 config: Mapping[str, Any] | None = None):
         self.factory = factory
+        self.config = dict(config or {})
         self.options = dict(options)
         self.application = None
         super().__init__()
@@ -86,18 +344,49 @@ class TwoWayServer(BaseApplication):
             self.application = self.factory()
         return self.application
 
+    def run(self):
+        """gunicorn's run, with an arbiter that tells its workers when the server is stopping."""
+        import sys
+
+        try:
+            StoppingArbiter(self).run()
+        except RuntimeError as exc:
+            print(f"\nError: {exc}\n", file=sys.stderr, flush=True)
+            sys.exit(1)
+
     def rebuild(self, arbiter) -> None:
-        """SIGHUP: a fresh app (and rule pack) for the new workers; the old one if that fails."""
+        """SIGHUP: a fresh app (and rule pack) for the new workers, built and checked completely
+        before anything changes; on any failure the running app is kept and the log says why.
+        Grammar is carried over (a pack change does not change LanguageTool)."""
+
+        from . import create_app
         from .pack import RulePackError
+        from .service import checker_of
 
         old = self.application
+        started = time.monotonic()
         try:
-            new = self.factory()
-        except (RulePackError, OSError, ValueError) as exc:
+            new = create_app({**(self.config or {}), "LANGUAGETOOL": "off"})
+            checker_of(new).grammar = _grammar(old)
+        except RulePackError as exc:
             arbiter.log.error("reload refused, keeping the running rule pack: %s", exc)
             return
+        except Exception as exc:  # whatever it is, the running server must not fall over
+            arbiter.log.error("reload refused, keeping the running rule pack: %s (%s)", type(exc).__name__, exc)
+            return
         self.application = arbiter.app.callable = new
-        _grammar(old).close()
+        gc.collect()
+        gc.freeze()
+        arbiter.log.info("reloaded: %d rules, built in %.1f s", len(checker_of(new).pack.rules),
+                         time.monotonic() - started)
+
+
+class StoppingArbiter(Arbiter):
+    def stop(self, graceful=True):
+        # Before the workers are told: a stopping worker takes the connections waiting in the
+        # listen backlog (a replaced one, on reload, leaves them to the new workers).
+        STOPPING.set()
+        super().stop(graceful)
 
 
 def _grammar(app):
@@ -115,6 +404,8 @@ def build_app(config: Mapping[str, Any] | None) -> Any:
     from . import create_app
 
     app = create_app(config)
+    # The feedback counts' schema, migrated once here, before the workers fork (they share the app).
+    _feedback(app).start()
     grammar = _grammar(app)
     if grammar.state != "off":
         wait = float(app.config.get("LANGUAGETOOL_WARMUP", 90.0))
@@ -126,6 +417,20 @@ def build_app(config: Mapping[str, Any] | None) -> Any:
     gc.collect()
     gc.freeze()
     return app
+
+
+def _log_to_stderr() -> None:
+    """Two-Way's own log lines (grammar down and back, reloads) next to gunicorn's, on stderr: without a
+    handler Python prints only warnings, and "grammar ok" after an outage went unseen."""
+    logger = logging.getLogger("twoway")
+    if not any(getattr(h, "twoway_serve", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
+                                               "%Y-%m-%d %H:%M:%S %z"))
+        handler.twoway_serve = True
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
 
 
 def serve(host: str = "127.0.0.1", port: int = 8765, workers: int | None = None,
@@ -160,7 +465,14 @@ def serve(host: str = "127.0.0.1", port: int = 8765, workers: int | None = None,
     options = {
         "bind": [f"[{host}]:{port}" if ":" in host else f"{host}:{port}"],
         "workers": workers,
-        "worker_class": "twoway.serve.DrainingSyncWorker",
+        "worker_class": "twoway.serve.TwoWayWorker",
+        "threads": int(settings["THREADS"]),
+        # The connections a worker holds (queued for a thread); /healthz must still be accepted
+        # when every thread is busy, so far above the thread count.
+        "worker_connections": 1000,
+        # One request per connection, as before: no kept-alive connection for a stopping worker to
+        # close under a client that is sending on it.
+        "keepalive": 0,
         "preload_app": True,
         "timeout": int(settings["REQUEST_TIMEOUT"]),
         "graceful_timeout": int(settings["GRACEFUL_TIMEOUT"]),
@@ -185,6 +497,7 @@ def serve(host: str = "127.0.0.1", port: int = 8765, workers: int | None = None,
         "worker_exit": worker_exit,
         "on_exit": on_exit,
     }
-    server = TwoWayServer(lambda: build_app(config), options)
+    _log_to_stderr()
+    server = TwoWayServer(lambda: build_app(config), options, config)
     server.run()
     return 0

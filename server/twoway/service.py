@@ -28,7 +28,7 @@ class Report:
     subject: str
     findings: list[Finding]  # sorted; code-point offsets into their field
     stats: dict
-    grammar: str  # ok | off | unavailable
+    grammar: str  # ok | partial | off | unavailable
     email: ParsedEmail
     profile: str = DEFAULT_PROFILE
 

@@ -46,6 +46,13 @@ def test_gmail_compose_underlines_what_the_server_flags(browser, server):
                          " return [...b.attributes].filter(a => a.name !== 'style').map(a => a.name + '=' + a.value); }")
     assert sorted(a.split("=")[0] for a in host) == ["data-answers", "data-panel-side", "data-state", "data-twoway"], host
     assert not any(server.url in a or "quota" in a for a in host)
+    # Nothing of the extension's styles reaches the page but the underlines: no custom properties,
+    # no card or badge rules for the page's own elements of those names.
+    leaked = page.evaluate("""() => { const d = document.createElement('div'); d.className = 'tw-card tw-badge';
+      document.body.appendChild(d); const cs = getComputedStyle(d);
+      const out = [getComputedStyle(document.documentElement).getPropertyValue('--tw-pressure-color'),
+                   cs.borderTopWidth, cs.borderRadius]; d.remove(); return out; }""")
+    assert leaked == ["", "0px", "0px"], leaked
     no_errors(page)
 
 
@@ -369,7 +376,7 @@ def test_mute_and_category_settings(browser, server):
     wait_texts(page, expected_spans(server, ONE_WAY + " " + PRESSURE))
     quota_rule = next(i["rule"] for i in requests.post(server.url + "/api/v1/lint", json={"text": ONE_WAY}).json()["issues"]
                       if i["text"] == "hit my quota")
-    # "Mute this rule" from the card, by keyboard: Alt+Enter, Tab to the mute button.
+    # "Mute rule" from the card, by keyboard: Alt+Enter, Tab to the mute button.
     pos = range_center(page, "hit my quota")
     page.mouse.click(pos["x"], pos["y"])
     page.keyboard.press("Alt+Enter")
@@ -377,7 +384,7 @@ def test_mute_and_category_settings(browser, server):
     n_reps = len(next(i for i in requests.post(server.url + "/api/v1/lint", json={"text": ONE_WAY}).json()["issues"]
                       if i["text"] == "hit my quota")["replacements"])
     # Focus starts on the first wording, or on Close when there is none (Enter never ignores);
-    # the buttons in order: Close, the wordings, Ignore here, Mute this rule.
+    # the buttons in order: Close, the wordings, Keep it, Mute rule (then the reasons to keep it).
     for _ in range(n_reps + 2 - (1 if n_reps else 0)):
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
@@ -396,9 +403,13 @@ def test_options_page(browser):
     page = browser.ctx.new_page()
     page.goto(f"chrome-extension://{browser.extension_id}/options/options.html")
     assert page.locator("#serverUrl").input_value() == browser.server.url
-    browser.set_settings(muted=["pressure.fake-deadline"])
+    browser.set_settings(muted=["pressure.fake-deadline"],
+                         mutedNames={"pressure.fake-deadline": "A deadline the seller set, to rush the decision."})
     page.reload()
     page.wait_for_selector("#muted li")
+    # Listed by the name the card showed, the rule id beside it.
+    assert page.locator("#muted li span").first.inner_text().startswith("A deadline the seller set")
+    assert page.locator("#muted li .rule-id").inner_text() == "pressure.fake-deadline"
     page.locator("#muted li button").click()
     page.wait_for_function("() => document.querySelectorAll('#muted li').length === 0")
     assert browser.get_settings()["muted"] == []
@@ -465,7 +476,7 @@ def test_ignore_here_hides_that_finding_in_this_draft(browser, server):
     page.mouse.click(pos["x"], pos["y"])
     page.keyboard.press("Alt+Enter")
     page.wait_for_function("() => document.activeElement?.localName === 'twoway-card'")
-    for _ in range(n_reps + 1 - (1 if n_reps else 0)):   # to "Ignore here" (focus starts on a wording, or on Close)
+    for _ in range(n_reps + 1 - (1 if n_reps else 0)):   # to "Keep it" (focus starts on a wording, or on Close)
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     page.wait_for_function("() => ![...CSS.highlights.values()].some(h => [...h].some(r => r.toString() === 'Just checking in'))")
@@ -537,3 +548,24 @@ def test_card_is_a_modal_dialog_with_a_focus_trap(browser, server):
     assert page.evaluate("() => document.activeElement?.localName") == "twoway-card"
     page.keyboard.press("Escape")
     assert page.evaluate("() => document.activeElement?.getAttribute('g_editable')") == "true"
+
+
+def test_findings_are_announced_to_screen_readers(browser, server):
+    """Underlines are invisible to a screen reader: the count, and the finding the caret moves into,
+    are said through a live region (role=status) in the badge's shadow root."""
+    page = browser.open(GMAIL_URL, page_html(gmail_dialog_fragment(), "Gmail"))
+    page.locator(GMAIL_BODY).click()
+    page.keyboard.type("Thanks. " + QUOTA_LINE)
+    wait_highlight(page, "hit my quota")
+
+    def live():
+        return in_shadow(page, "twoway-badge", "return this.querySelector('[role=status]').textContent;") or ""
+
+    wait_until(lambda: "finding" in live(), 10, "the count announced")
+    page.keyboard.press("Home")
+    for _ in range(len("Thanks. I need to hi")):
+        page.keyboard.press("ArrowRight")
+    wait_until(lambda: live().startswith("Self-focus:") and "Alt+Enter" in live(), 10, "the finding announced")
+
+
+QUOTA_LINE = "I need to hit my quota this month."

@@ -182,3 +182,19 @@ def test_editor_family_image_inside_the_flagged_sentence(browser, server, name):
     page.wait_for_function("() => document.querySelector('twoway-notice')?.dataset.state === 'copied'")
     assert ed.html() == html_before
     assert notice_state(page) == "copied"
+
+
+def test_editor_in_a_cross_origin_frame_of_a_turned_on_site(browser, server):
+    """A CRM's editor in a cross-origin frame (another port of the same turned-on host): the site's
+    scripts run in all frames, so the frame's own copy coaches it."""
+    browser.turn_on_site("http://localhost")
+    browser.serve("http://localhost:8181/editor", page_html(
+        '<div id="ed" contenteditable="true" style="min-height:120px"></div>', "Editor"))
+    page = browser.open(SITE_URL, page_html('<h1>Deal 7</h1><iframe src="http://localhost:8181/editor" '
+                                            'style="width:600px;height:240px"></iframe>', "CRM"))
+    frame = next(f for f in page.frames if f.url.startswith("http://localhost:8181/"))
+    frame.wait_for_function("() => document.querySelector('twoway-badge')", timeout=15000)
+    frame.locator("#ed").click()
+    page.keyboard.type(PRESSURE)
+    frame.wait_for_function("(t) => [...CSS.highlights.values()].some(h => [...h].some(r => r.toString() === t))",
+                            arg=PRESSURE, timeout=15000)

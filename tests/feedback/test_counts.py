@@ -45,7 +45,7 @@ def expected_counts() -> dict:
 
 
 def test_concurrent_servers_lose_no_count_on_sqlite(sqlite_url):
-    make_app(sqlite_url)  # the schema, as a first server start would
+    feedback_of(make_app(sqlite_url)).start()  # the schema, as `twoway serve` makes it at start
     run_writers(sqlite_url)
     assert stored(sqlite_url) == expected_counts()
 
@@ -102,12 +102,12 @@ def test_counts_survive_a_migration(database, request):
             "('2026-11-23', 'pressure.fake-deadline', 'shown', '', '0.0.9+old', '', 40), "
             "('2026-11-24', 'pressure.fake-deadline', 'kept', 'not_one_way', '0.0.9+old', '', 7)"))
     engine.dispose()
-    app = make_app(url)  # the new server upgrades the schema at start
+    app = make_app(url)  # the new server upgrades the schema before its first write or read
     try:
-        assert current_revision(engine_for(url)) == "0002"
         client = app.test_client()
         client.post("/api/v1/feedback", json={"rule": "pressure.fake-deadline", "action": "kept", "reason": "not_one_way"})
         stats = client.get("/api/v1/team/stats", headers=auth()).get_json()
+        assert current_revision(engine_for(url)) == "0002"
         row = stats["rules"][0]
         assert (row["shown"], row["kept"], row["kept_reasons"]["not_one_way"]) == (40, 8, 8)
         assert [w["week"] for w in stats["weeks"]] == ["2026-11-23", stats["weeks"][-1]["week"]]
@@ -157,11 +157,35 @@ def test_nothing_of_an_email_reaches_the_database(sqlite_url, tmp_path):
             assert word.lower().encode() not in raw, path
 
 
+def test_nothing_of_an_email_reaches_postgresql(postgres_db):
+    app = make_app(postgres_db)
+    text = "Hi Marmaduke,\n\nI need to hit my Zanzibarquota quota this month, so sign by Friday.\n\nBest,\nBob"
+    try:
+        client = app.test_client()
+        issues = client.post("/api/v1/lint", json={"text": text, "grammar": False}).get_json()["issues"]
+        for issue in issues:
+            client.post("/api/v1/feedback", json={"rule": issue["rule"], "action": "kept", "reason": "other"})
+        feedback_of(app).flush()
+    finally:
+        close(app)
+    engine = engine_for(postgres_db)
+    with engine.connect() as connection:
+        tables = [r[0] for r in connection.execute(sa.text(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"))]
+        values = [str(v) for t in tables for row in connection.execute(sa.text(f'SELECT * FROM "{t}"')) for v in row]
+    engine.dispose()
+    assert "feedback_counts" in tables and values
+    everything = "\n".join(values).lower()
+    for word in ["marmaduke", "zanzibarquota", "sign by friday", "hit my"] + [i["text"].lower() for i in issues]:
+        assert word not in everything
+
+
 def test_a_database_that_is_down_never_fails_a_lint():
     url = f"postgresql://twoway@127.0.0.1:{free_port()}/nothing_listens_here"
     app = make_app(url)
     try:
         client = app.test_client()
+        feedback_of(app).start()  # as `twoway serve` does: the database does not answer
         health = client.get("/healthz").get_json()
         assert health["status"] == "ok" and health["feedback"]["state"] == "unavailable"
         for i in range(3):

@@ -194,3 +194,33 @@ def test_team_page_signs_in_with_the_token_then_a_session_cookie(app):
     assert client.get("/team/plotly.min.js").status_code == 200
     client.post("/team/logout")
     assert client.get("/team").status_code == 401
+
+
+def test_a_wording_applied_without_javascript_counts_as_fixed(app, sqlite_url):
+    client = app.test_client()
+    issue = next(i for i in lint(client)["issues"] if i["replacements"])
+    value = f"body:{issue['start']}:{issue['end']}:0:{issue['rule']}"
+    answer = client.post("/", data={"text": ONE_WAY, "grammar": "", "apply": value})
+    assert answer.status_code == 200 and "Replaced" in answer.get_data(as_text=True)
+    feedback_of(app).flush()
+    assert stored(sqlite_url)[(issue["rule"], "fixed", "")] == 1
+
+
+def test_stats_by_week_and_for_the_last_days(app):
+    service = feedback_of(app)
+    pack = app.extensions["twoway"].pack_version
+    old = ("2026-01-05", "pressure.fake-deadline", "kept", "other", pack, "balanced", "")
+    service.store.add({old: 4, ("2026-01-07", "pressure.fake-deadline", "shown", "", pack, "balanced", ""): 10})
+    client = app.test_client()
+    client.post("/api/v1/feedback", json={"rule": "pressure.fake-deadline", "action": "fixed"})
+    everything = client.get("/api/v1/team/stats", headers=auth()).get_json()
+    weeks = {w["week"]: w for w in everything["weeks"]}
+    assert weeks["2026-01-05"]["kept"] == 4 and weeks["2026-01-05"]["shown"] == 10
+    assert weeks["2026-01-05"]["kept_rate"] == 0.4
+    row = everything["rules"][0]
+    assert (row["shown"], row["kept"], row["fixed"]) == (10, 4, 1)
+    # Kept 40% of 10 showings: marked for review (>= 30% once shown 10 times).
+    assert row["kept_rate"] == 0.4 and row["review"] is True
+    recent = client.get("/api/v1/team/stats?days=7", headers=auth()).get_json()
+    assert [(r["rule"], r["fixed"], r["kept"]) for r in recent["rules"]] == [("pressure.fake-deadline", 1, 0)]
+    assert client.get("/api/v1/team/stats?days=x", headers=auth()).status_code == 400

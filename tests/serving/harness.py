@@ -125,6 +125,7 @@ class SlowLanguageTool:
 
     def __init__(self, delay: float = 0.0):
         self.delay = delay
+        self.down = False  # True: every request is answered 503, as a LanguageTool that broke
         self.checks = 0
         self.texts: list[str] = []  # the text of each check, in order
         fake = self
@@ -142,10 +143,16 @@ class SlowLanguageTool:
                 self.wfile.write(data)
 
             def do_GET(self):
+                if fake.down:
+                    self.send_error(503)
+                    return
                 self._send(json.dumps([{"name": "English (US)", "code": "en", "longCode": "en-US"}]))
 
             def do_POST(self):
                 data = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if fake.down:
+                    self.send_error(503)
+                    return
                 if b"Thanks+for+the+call+yesterday" not in data and b"Thanks%20for" not in data:
                     fake.checks += 1
                     fake.texts += urllib.parse.parse_qs(data.decode()).get("text", [])
@@ -251,3 +258,40 @@ class NginxLayout:
 def socket_connect(port: int):
     import socket
     return socket.create_connection(("127.0.0.1", port), timeout=1)
+
+
+class LintLoad:
+    """`clients` threads linting `url` in a loop (a new connection per request, as nginx
+    sends them) until stop(): every answer's status, or the exception a request died of."""
+
+    def __init__(self, url: str, clients: int = 8, text: str = "Thanks for the call. Would Tuesday suit you?",
+                 grammar: bool = False, timeout: float = 60):
+        import threading
+
+        self.url, self.text, self.grammar, self.timeout = url, text, grammar, timeout
+        self.results: list[tuple[float, float, object]] = []  # (start, seconds, status or exception name)
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._run, args=(k,), daemon=True) for k in range(clients)]
+        for t in self._threads:
+            t.start()
+
+    def _run(self, k: int) -> None:
+        i = 0
+        while not self._stop.is_set():
+            t0 = time.monotonic()
+            try:
+                r = post_lint(self.url, f"{self.text} Ref {k}-{i}.", self.grammar, timeout=self.timeout)
+                outcome: object = r.status_code
+            except requests.RequestException as exc:
+                outcome = type(exc).__name__
+            self.results.append((t0, time.monotonic() - t0, outcome))
+            i += 1
+
+    def stop(self) -> "LintLoad":
+        self._stop.set()
+        for t in self._threads:
+            t.join(timeout=120)
+        return self
+
+    def failures(self) -> list:
+        return [(t0, d, what) for t0, d, what in self.results if what != 200]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..definitions import CATEGORIES, ONE_WAY_CATEGORIES
 from .extraction import Malformed, extract
@@ -18,6 +18,9 @@ from .sources import RawItem
 
 COUNTED_CATEGORIES = CATEGORIES
 EXAMPLES_PER_EMAIL = 3
+# Characters of one email the audit lints: a pasted log or a 20 MB body is cut here (the row says
+# so), which bounds a worker's memory and time; ten times the longest email the API accepts.
+MAX_EMAIL_CHARS = 500_000
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,9 @@ def build_checker(settings: Settings):
     from ..config import load_config
     from ..service import Checker
 
-    overrides = {"LANGUAGETOOL": settings.grammar_url or "off", "LANGUAGETOOL_TIMEOUT": settings.grammar_timeout}
+    # An audit is not interactive: an email's grammar in one request, not in the server's slices.
+    overrides = {"LANGUAGETOOL": settings.grammar_url or "off", "LANGUAGETOOL_TIMEOUT": settings.grammar_timeout,
+                 "LANGUAGETOOL_MAX_CHARS": 10**9}
     if settings.rules_dir:
         overrides["RULES_DIR"] = settings.rules_dir
     checker = Checker(load_config(overrides))
@@ -70,6 +75,8 @@ def check_batch(settings: Settings, items: list[RawItem]) -> list[dict]:
 
 def check_item(checker, item: RawItem, grammar: bool = False) -> dict:
     row = {"source": item.source, "ref": item.ref}
+    if item.note:
+        row["note"] = item.note
     try:
         mail = extract(item)
     except Malformed as exc:
@@ -80,6 +87,12 @@ def check_item(checker, item: RawItem, grammar: bool = False) -> dict:
         return row
     # The checker parses the email once: it lints only the rep's sentences (no greeting,
     # signature or quoted thread), and its parse gives the rep's own words for the template key.
+    notes = [item.note] if item.note else []
+    if len(mail.text) > MAX_EMAIL_CHARS:
+        notes.append(f"body cut at {MAX_EMAIL_CHARS:,} of {len(mail.text):,} characters")
+        mail = replace(mail, text=mail.text[:MAX_EMAIL_CHARS])
+    if notes:
+        row["note"] = "; ".join(notes)
     report = checker.check(mail.text, mail.subject, grammar=grammar)
     stats = report.stats
     counts = Counter(f.category for f in report.findings)

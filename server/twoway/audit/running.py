@@ -26,6 +26,7 @@ DASK_BATCH_SIZE = 500
 def _ignore_sigint():
     # Ctrl-C reaches the whole process group: the driver stops the run, workers just end.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @contextmanager
@@ -60,6 +61,10 @@ def batches(items: Iterable[RawItem], size: int = BATCH_SIZE) -> Iterator[list[R
         yield batch
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a process manager, `kill`): stops the run as Ctrl-C does, partial report and all."""
+
+
 class _InterruptBetweenRows:
     """Ctrl-C (SIGINT) in the driver becomes a KeyboardInterrupt only between rows, so each row
     is counted and written whole or not at all and a partial report agrees with its table (a
@@ -67,26 +72,27 @@ class _InterruptBetweenRows:
     interrupts at once. Only the main thread can take signals; elsewhere nothing changes."""
 
     def __init__(self):
-        self.requested = False
-        self._previous = None
+        self.requested: type[KeyboardInterrupt] | None = None
+        self._previous: dict = {}
 
     def __enter__(self) -> "_InterruptBetweenRows":
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._request)
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._previous[sig] = signal.signal(sig, self._request)
         return self
 
     def _request(self, signum, frame) -> None:
         if self.requested:
-            raise KeyboardInterrupt
-        self.requested = True
+            raise self.requested
+        self.requested = Terminated if signum == signal.SIGTERM else KeyboardInterrupt
 
     def check(self) -> None:
         if self.requested:
-            raise KeyboardInterrupt
+            raise self.requested
 
     def __exit__(self, *exc) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        for sig, previous in self._previous.items():
+            signal.signal(sig, previous)
 
 
 def run(items: Iterable, settings, executor: Executor, slots: int,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,12 @@ class RawItem:
     ref: str      # where in it: "message 12", "row 40", a file name
     kind: str     # "mime" (payload: bytes) or "fields" (payload: dict of body/subject/sender/date)
     payload: object
+    note: str = ""  # audited, with a warning (a truncated last message)
+
+
+def unreadable(source: str, ref: str, why: str) -> RawItem:
+    """An input that could not be read: counted and named in the report, with why."""
+    return RawItem(source, ref, "fields", {"_error": why})
 
 
 @dataclass
@@ -63,8 +70,15 @@ class Source:
             return max(0, sum(1 for _ in csv.reader(fh)) - 1)
 
     def items(self) -> Iterator[RawItem]:
-        return {"mbox": _mbox_items, "eml-folder": _folder_items, "eml": _eml_items,
-                "csv": _csv_items, "jsonl": _jsonl_items}[self.kind](self)
+        """Every record of the source; a failure reading it ends this source with one item that
+        names it, never the run."""
+        reader = {"mbox": _mbox_items, "eml-folder": _folder_items, "eml": _eml_items,
+                  "csv": _csv_items, "jsonl": _jsonl_items}[self.kind](self)
+        try:
+            yield from reader
+        except (OSError, ValueError, csv.Error, MemoryError) as exc:
+            why = getattr(exc, "strerror", None) or type(exc).__name__
+            yield unreadable(str(self.path), "(rest of the file)", f"unreadable from here on ({why})")
 
 
 def open_source(path: str | Path, columns: dict | None = None) -> Source:
@@ -127,7 +141,8 @@ def _csv_columns(path: Path, head: bytes, mapping: dict) -> dict:
 
 def _mbox_items(source: Source) -> Iterator[RawItem]:
     """Messages of an mbox, read as a stream: a line starting with 'From ' opens the next one
-    (mboxrd/mboxo: '>From ' inside a body is unescaped by one '>')."""
+    (mboxrd/mboxo: '>From ' inside a body is unescaped by one '>'). A last message that ends
+    mid-line (a copy that stopped) is audited with a warning."""
     number, lines = 0, []
     with source.path.open("rb") as fh:
         for line in fh:
@@ -140,16 +155,54 @@ def _mbox_items(source: Source) -> Iterator[RawItem]:
                 line = line[1:]
             lines.append(line)
     if number:
-        yield RawItem(str(source.path), f"message {number}", "mime", b"".join(lines))
+        cut = bool(lines) and not lines[-1].endswith(b"\n")
+        note = "truncated: the mbox ends in the middle of this message" if cut else ""
+        if cut:
+            print(f"twoway: warning: {source.path}: message {number} is truncated (the file ends mid-line); "
+                  "audited as it is", file=sys.stderr)
+        yield RawItem(str(source.path), f"message {number}", "mime", b"".join(lines), note)
 
 
-def _eml_files(folder: Path) -> Iterator[Path]:
-    return (p for p in sorted(folder.rglob("*")) if p.is_file() and p.suffix.lower() == ".eml")
+def _eml_files(folder: Path, unreadable_dirs: list | None = None) -> Iterator[Path]:
+    """The .eml files under `folder`, in name order; folders that cannot be listed are added to
+    `unreadable_dirs` as (path, why) instead of being skipped without a word."""
+    def walk(directory: Path) -> Iterator[Path]:
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            if unreadable_dirs is not None and directory != folder:
+                unreadable_dirs.append((directory, exc.strerror or type(exc).__name__))
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+                is_file = not is_dir and entry.is_file()
+            except OSError:
+                is_dir = is_file = False
+            if is_dir:
+                yield from walk(path)
+            elif is_file and path.suffix.lower() == ".eml":
+                yield path
+    return walk(folder)
 
 
 def _folder_items(source: Source) -> Iterator[RawItem]:
-    for path in _eml_files(source.path):
-        yield RawItem(str(source.path), str(path.relative_to(source.path)), "mime", path.read_bytes())
+    broken: list = []
+    for path in _eml_files(source.path, broken):
+        while broken:
+            directory, why = broken.pop(0)
+            yield unreadable(str(source.path), str(directory.relative_to(source.path)), f"unreadable folder ({why})")
+        ref = str(path.relative_to(source.path))
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            yield unreadable(str(source.path), ref, f"unreadable file ({exc.strerror or type(exc).__name__})")
+            continue
+        yield RawItem(str(source.path), ref, "mime", data)
+    for directory, why in broken:
+        yield unreadable(str(source.path), str(directory.relative_to(source.path)), f"unreadable folder ({why})")
 
 
 def _eml_items(source: Source) -> Iterator[RawItem]:
@@ -157,11 +210,62 @@ def _eml_items(source: Source) -> Iterator[RawItem]:
 
 
 def _csv_items(source: Source) -> Iterator[RawItem]:
+    """Rows of a CSV export, read strictly: a malformed row (an unclosed quote, stray text after a
+    closing quote, the wrong number of cells) is one item named by its row and line, and reading
+    goes on at the line after the one it started on, so it never swallows the rows after it."""
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # CRM bodies can be long
-    with source.path.open(newline="", encoding="utf-8-sig", errors="replace") as fh:
-        for number, row in enumerate(csv.DictReader(fh), start=2):  # row 1 is the header
+    header: list[str] | None = None
+    number = 1  # row 1 is the header
+    for line, record in csv_records(source.path):
+        if header is None:
+            header = record if isinstance(record, list) else []
+            continue
+        number += 1
+        ref = f"row {number}"
+        if isinstance(record, str):
+            yield unreadable(str(source.path), ref, f"malformed CSV row (line {line}): {record}")
+        elif len(record) != len(header):
+            yield unreadable(str(source.path), ref, f"malformed CSV row (line {line}): "
+                                                    f"{len(record)} fields, the header has {len(header)}")
+        else:
+            row = dict(zip(header, record))
             fields = {field: row.get(column) or "" for field, column in source.columns.items()}
-            yield RawItem(str(source.path), f"row {number}", "fields", fields)
+            yield RawItem(str(source.path), ref, "fields", fields)
+
+
+def csv_records(path: Path) -> Iterator[tuple[int, list[str] | str]]:
+    """(the line a record starts on, its cells) for each non-empty record of a CSV file, parsed
+    strictly; for a malformed record, (line, what is wrong), and parsing resumes on the next line."""
+    offset, first_line = 0, 1
+    while True:
+        with path.open("rb") as fh:
+            fh.seek(offset)
+            starts: list[int] = []  # byte offset of each line read in this pass
+
+            def lines() -> Iterator[str]:
+                while True:
+                    at = fh.tell()
+                    raw = fh.readline()
+                    if not raw:
+                        return
+                    if at == 0 and raw.startswith(b"\xef\xbb\xbf"):
+                        raw = raw[3:]
+                    starts.append(at)
+                    yield raw.decode("utf-8", errors="replace")
+
+            reader = csv.reader(lines(), strict=True)
+            before = 0  # lines of this pass read before the current record
+            try:
+                for record in reader:
+                    if record:
+                        yield first_line + before, record
+                    before = reader.line_num
+                return
+            except csv.Error as exc:
+                yield first_line + before, str(exc)
+                if before + 1 >= len(starts):
+                    return
+                offset, first_line = starts[before + 1], first_line + before + 1
 
 
 def _jsonl_items(source: Source) -> Iterator[RawItem]:

@@ -1,8 +1,13 @@
 """The per-email results as a table a BI tool reads: CSV written row by row as results arrive,
-and Parquet converted from it in streamed blocks when pyarrow is installed."""
+and Parquet converted from it in streamed blocks when pyarrow is installed.
+
+Every cell is bounded (a rule is listed once per email, any cell longer than MAX_CELL is cut with
+a mark), so any CSV reader reads the table with its default limits (Python's csv: 131,072
+characters); the Parquet step can fail only with a warning, never the run."""
 from __future__ import annotations
 
 import csv
+import sys
 from pathlib import Path
 
 from .checking import COUNTED_CATEGORIES
@@ -11,7 +16,15 @@ COLUMNS = ("source", "ref", "sender", "date", "message_id", "template", "duplica
            "alignment_score", "verdict", "one_way_sentences", *COUNTED_CATEGORIES, "rules",
            # whether the email was answered (yes / no / unknown), hours to the first reply, and
            # first-touch / follow-up in its thread (audit/threads.py)
-           "replied", "reply_hours", "stage", "error")
+           "replied", "reply_hours", "stage", "error", "note")
+MAX_CELL = 4_000
+_CUT_MARK = " [cut]"
+
+
+def _bounded(value) -> object:
+    if isinstance(value, str) and len(value) > MAX_CELL:
+        return value[:MAX_CELL - len(_CUT_MARK)] + _CUT_MARK
+    return value
 
 
 class ResultTable:
@@ -22,15 +35,17 @@ class ResultTable:
         self._out.writerow(COLUMNS)
 
     def write(self, row: dict, duplicate: bool) -> None:
-        values = dict(row, duplicate="yes" if duplicate else "no", rules=" ".join(row.get("rules", ())))
-        self._out.writerow([values.get(c, "") for c in COLUMNS])
+        rules = " ".join(dict.fromkeys(row.get("rules", ())))  # each rule once, in order of first finding
+        values = dict(row, duplicate="yes" if duplicate else "no", rules=rules)
+        self._out.writerow([_bounded(values.get(c, "")) for c in COLUMNS])
 
     def close(self) -> None:
         self._fh.close()
 
 
 def write_parquet(csv_path: Path) -> Path | None:
-    """`results.parquet` next to the CSV, or None without pyarrow (an optional extra)."""
+    """`results.parquet` next to the CSV, or None without pyarrow (an optional extra) or when
+    it cannot be written (said on stderr; the CSV and the report stand)."""
     try:
         import pyarrow as pa
         import pyarrow.csv as pacsv
@@ -41,8 +56,15 @@ def write_parquet(csv_path: Path) -> Path | None:
     numbers = {"words", "alignment_score", "one_way_sentences", *COUNTED_CATEGORIES}
     types = {c: pa.int64() if c in numbers else pa.string() for c in COLUMNS}  # never guessed per block
     types["reply_hours"] = pa.float64()
-    reader = pacsv.open_csv(csv_path, convert_options=pacsv.ConvertOptions(column_types=types))
-    with pq.ParquetWriter(target, reader.schema) as writer:
-        for block in reader:
-            writer.write_batch(block)
+    try:
+        reader = pacsv.open_csv(csv_path, read_options=pacsv.ReadOptions(block_size=4 << 20),
+                                convert_options=pacsv.ConvertOptions(column_types=types))
+        with pq.ParquetWriter(target, reader.schema) as writer:
+            for block in reader:
+                writer.write_batch(block)
+    except Exception as exc:  # ArrowInvalid, a full disk: the run's other outputs stand
+        target.unlink(missing_ok=True)
+        print(f"twoway: warning: Parquet not written ({type(exc).__name__}: {exc}); results.csv holds every row",
+              file=sys.stderr)
+        return None
     return target

@@ -20,10 +20,12 @@ import logging
 import os
 import re
 import threading
+import time
 from typing import Any, Iterable, Mapping
 
 from .pending import PendingCounts
-from .store import CountStore, default_url
+# store.py (SQLAlchemy, Alembic) is imported on first use: an app that never counts (the CLI, an
+# audit worker, a test) does not pay for it, and create_app stays fast.
 
 log = logging.getLogger("twoway")
 
@@ -46,7 +48,8 @@ def today() -> dt.date:
 class FeedbackService:
     def __init__(self, config: Mapping[str, Any], instance_path: str, pack_version: str, rule_ids: Iterable[str]):
         self.enabled = str(config.get("FEEDBACK", "on")).strip().lower() not in ("off", "0", "false", "no")
-        self.url = config.get("DATABASE_URL") or os.environ.get("DATABASE_URL") or default_url(instance_path)
+        self.url = config.get("DATABASE_URL") or os.environ.get("DATABASE_URL") or \
+            f"sqlite:///{os.path.join(instance_path, 'twoway.db')}"
         self.pack_version = pack_version[:40]
         self.rule_ids = frozenset(rule_ids)
         self.interval = float(config.get("FEEDBACK_FLUSH_INTERVAL", 1.0))
@@ -55,16 +58,25 @@ class FeedbackService:
         secret = config.get("FEEDBACK_INSTALL_KEY") or config.get("SECRET_KEY") or config.get("ADMIN_TOKEN") or ""
         self._install_key = hashlib.sha256(b"twoway-install\0" + str(secret).encode()).digest()
         self.pending = PendingCounts(int(config.get("FEEDBACK_PENDING_SLOTS", 16384)))
-        self.store = CountStore(self.url)
+        self._store = None
         self._grammar_ids: set[str] = set()
         self._flusher: threading.Thread | None = None
         self._flusher_pid: int | None = None
         self._stop = threading.Event()
         self._start_lock = threading.Lock()
 
+    @property
+    def store(self):
+        if self._store is None:
+            from .store import CountStore
+            self._store = CountStore(self.url)
+        return self._store
+
     # -- start and stop ------------------------------------------------------------------
     def start(self) -> None:
-        """Bring the schema up to date now (a down database is retried at the first flush)."""
+        """Bring the schema up to date now (`twoway serve` does, once, before forking its workers);
+        otherwise it happens before the first write or read. A down database is retried at the
+        first flush."""
         if not self.enabled:
             return
         try:
@@ -97,11 +109,15 @@ class FeedbackService:
                 self.flush(wait=False)
 
     def close(self) -> None:
-        """At exit: stop the flusher and move what is left into the database (if it answers)."""
+        """At exit: stop the flusher and move what is left into the database (if it answers; a
+        second try covers another server migrating the schema at that moment)."""
         self._stop.set()
         if self.enabled and not self.pending.is_empty():
-            self.flush(wait=True)
-        self.store.dispose()
+            if not self.flush(wait=True):
+                time.sleep(0.5)
+                self.flush(wait=True)
+        if self._store is not None:
+            self._store.dispose()
 
     # -- counting -------------------------------------------------------------------------
     def _key(self, rule: str, action: str, reason: str = "", profile: str = "balanced", install: str = "") -> tuple:
@@ -192,8 +208,9 @@ class FeedbackService:
         if not self.enabled:
             return {"state": "off"}
         status = self.pending.status()
+        backend = self.url.split(":", 1)[0].split("+", 1)[0]
         return {"state": status["state"], "pending": status["pending"], "dropped": status["dropped"],
-                "database": self.store.backend}
+                "database": "postgresql" if backend == "postgres" else backend}
 
 
 def _on(value) -> bool:
@@ -204,7 +221,6 @@ def _on(value) -> bool:
 
 def init_app(app, pack_version: str, rule_ids: Iterable[str]) -> FeedbackService:
     service = FeedbackService(app.config, app.instance_path, pack_version, rule_ids)
-    service.start()
     app.extensions["twoway.feedback"] = service
     return service
 

@@ -133,7 +133,12 @@ class CountStore:
 
     def ensure_schema(self) -> None:
         if not self._migrated:
-            upgrade(self.engine())
+            try:
+                upgrade(self.engine())
+            except sa.exc.OperationalError:
+                # Another process migrating this SQLite file at the same moment: its schema will do.
+                if self.backend != "sqlite" or current_revision(self.engine()) is None:
+                    raise
             self._migrated = True
 
     def add(self, batch: dict[tuple[str, ...], int]) -> None:

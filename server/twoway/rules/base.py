@@ -35,8 +35,10 @@ class RulePackError(ValueError):
 class Fields:
     """Typed access to one rule's YAML mapping; every problem raises a RulePackError."""
 
-    def __init__(self, raw: Mapping[str, Any], file: str, rule_id: str, base_dir=None):
+    def __init__(self, raw: Mapping[str, Any], file: str, rule_id: str, base_dir=None, linear: bool = False):
         self.raw, self.file, self.rule_id, self.base_dir = raw, file, rule_id, base_dir
+        # A team pack's rule: its patterns run on the linear-time engine (matching.LinearRegex).
+        self.linear = linear
 
     def fail(self, field_name: str, problem: str):
         raise RulePackError(self.file, self.rule_id, field_name, problem)
@@ -80,7 +82,7 @@ class Fields:
         """Patterns searched case-insensitively on a sentence or text (unless, ratios)."""
         from .matching import compile_search
         patterns = self.str_list(name, required)
-        return compile_search(patterns, lambda problem: self.fail(name, problem)) if patterns else None
+        return compile_search(patterns, lambda problem: self.fail(name, problem), self.linear) if patterns else None
 
 
 @dataclass

@@ -17,6 +17,7 @@ from typing import ClassVar, Mapping
 from ..definitions import ONE_WAY_CATEGORIES
 from ..findings import Finding
 from ..guards import GUARDS
+from ..pronouns import PRONOUN_SETS
 from ..sentences import normalize_apostrophes
 from ..word_features import sentence_features
 from .base import Fields, Rule
@@ -56,11 +57,13 @@ class NaiveBayes:
 @dataclass
 class ClassifierRule(Rule):
     TYPE: ClassVar[str] = "classifier"
-    FIELDS: ClassVar[frozenset[str]] = frozenset({"training", "threshold", "unless", "families", "guards"})
+    FIELDS: ClassVar[frozenset[str]] = frozenset({"training", "threshold", "unless", "requires", "families", "guards"})
     PASS: ClassVar[int] = 1
 
     threshold: float = 6.0
     unless: re.Pattern | None = field(default=None, repr=False)
+    # A pronoun set (pronouns.PRONOUN_SETS) the sentence must use: self-focus is about the seller.
+    requires: re.Pattern | None = field(default=None, repr=False)
     guards: tuple[str, ...] = ()  # the hand-written rules' context guards, judged on the whole sentence
     model: NaiveBayes | None = field(default=None, repr=False)
     trained_on: int = 0
@@ -81,11 +84,15 @@ class ClassifierRule(Rule):
         records = load_training(fields, fields.str_list("training", required=True))
         category = common["category"]
         featured = [(sentence_features(text), labels, family) for text, labels, family in records]
+        requires = fields.get("requires")
+        if requires is not None and requires not in PRONOUN_SETS:
+            fields.fail("requires", f"must be one of: {', '.join(sorted(PRONOUN_SETS))}")
         guards = fields.get("guards") or []
         if not isinstance(guards, list) or any(g not in GUARDS for g in guards):
             fields.fail("guards", f"must be a list of: {', '.join(GUARDS)}")
         return cls(**common, threshold=6.0 if threshold is None else float(threshold),
                    unless=fields.search_regex("unless"), guards=tuple(guards),
+                   requires=PRONOUN_SETS[requires] if requires is not None else None,
                    model=NaiveBayes([(f, category in labels) for f, labels, _ in featured]),
                    trained_on=len(records), family_ids=dict(families),
                    family_model=train_families(featured, category, set(families)))
@@ -109,6 +116,8 @@ class ClassifierRule(Rule):
             return None
         features = sentence.features
         if features is None or (self.unless is not None and self.unless.search(sentence.text)):
+            return None
+        if self.requires is not None and not self.requires.search(sentence.text):
             return None
         if any(GUARDS[g](sentence.view, 0, len(sentence.text)) for g in self.guards):
             return None

@@ -27,7 +27,7 @@ class CooccurrenceRule(SentenceRule):
         concepts = fields.str_list("all", required=True)
         if len(concepts) < 2:
             fields.fail("all", "a cooccurrence rule needs at least two concept patterns")
-        compiled = tuple(compile_patterns([c], lambda problem: fields.fail("all", problem)) for c in concepts)
+        compiled = tuple(compile_patterns([c], lambda problem: fields.fail("all", problem), fields.linear) for c in concepts)
         return cls(**common, concepts=compiled, **cls.sentence_fields(fields))
 
     @property

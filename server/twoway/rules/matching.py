@@ -5,10 +5,20 @@ lower-cased copy of the sentence (same length, same offsets). Patterns that must
 written with (?-i:...) (a capitalised name), run with IGNORECASE on the original. A sentence
 whose lower-case form changes length (rare: "İ") uses the IGNORECASE form, for that sentence only.
 
-Every pattern, bundled or a team's, is checked at load for nested unbounded repetition such as
-`(\\w+\\s?)+`, which backtracks exponentially on an ordinary sentence; such a pattern is refused
-with a message naming the file, the rule and the pattern. What re cannot promise, the engine's
-per-rule time budget (engine.RULE_BUDGET) contains.
+A team pack's patterns (`patterns`, `all`, `unless`, `numerator`, `denominator`) run on RE2
+(Google's binding, google-re2), whose matching time is linear in the text whatever the pattern:
+a team pattern cannot hold a worker, which a per-rule time budget cannot promise (it is checked
+between rules, never inside one search). A team pattern RE2 cannot compile (look-arounds,
+back-references, possessive repeats) is refused at load, naming the rule and the construct.
+A team's `phrases` are escaped literals built here (phrase_pattern) and stay on Python's re.
+
+The bundled pack stays on Python's re: its patterns use look-arounds (`(?<!\\w)`, negative
+look-aheads for "not"), which RE2 lacks. Every one of them, and every pattern of a team pack
+too, is checked at load for nested unbounded repetition such as `(\\w+\\s?)+`, which
+backtracks exponentially on an ordinary sentence; such a pattern is refused with a message naming
+the file, the rule and the pattern. The bundled patterns are reviewed and tested with the pack
+(tests/test_pack_resilience.py), and the engine's per-rule time budget (engine.RULE_BUDGET)
+bounds what one rule may cost an email.
 """
 from __future__ import annotations
 
@@ -79,9 +89,10 @@ def pattern_problem(pattern: str, compile_alone: bool = True) -> str | None:
     (the caller compiles the patterns together, which is the costly part of loading a pack)."""
     try:
         if compile_alone:
-            re.compile(pattern, re.IGNORECASE)
-            re.compile(_lower_literals(pattern))
-        tree = _parsed(pattern)
+            # As the pack uses it: inside an alternation, where "(?s)" is no longer at the start.
+            re.compile(alternation([pattern]), re.IGNORECASE)
+            re.compile(alternation([_lower_literals(pattern)]))
+        tree = _parsed(alternation([pattern]))
     except (re.error, OverflowError, RecursionError) as exc:
         return f"bad regular expression {pattern!r}: {exc}"
     if _nested_repeat(tree):
@@ -286,21 +297,97 @@ def _compiled(patterns: list[str], fail: Callable[[str], None], build):
             fail(problem)
     try:
         return build()
-    except (re.error, OverflowError, RecursionError):
+    except (re.error, OverflowError, RecursionError) as exc:
         # Name the pattern at fault (a compile-time error such as a variable-width look-behind).
         for p in patterns:
             problem = pattern_problem(p)
             if problem:
                 fail(problem)
-        raise
+        fail(f"the patterns cannot be compiled together: {exc}")
 
 
-def compile_patterns(patterns: list[str], fail: Callable[[str], None]) -> CaseBlindRegex:
+# What RE2 lacks, by the text that starts it, as a rule writer would look it up.
+_RE2_MISSING = (
+    ("(?<=", "look-behind '(?<=...)'"), ("(?<!", "negative look-behind '(?<!...)'"),
+    ("(?=", "look-ahead '(?=...)'"), ("(?!", "negative look-ahead '(?!...)'"),
+    ("(?>", "atomic group '(?>...)'"), ("(?(", "conditional '(?(...)...)'"),
+    ("(?P=", "back-reference '(?P=name)'"), ("++", "possessive repeat '++'"),
+    ("*+", "possessive repeat '*+'"), ("?+", "possessive repeat '?+'"),
+)
+
+
+def _re2():
+    import re2
+    options = re2.Options()
+    options.log_errors = False  # the problem is told once, in the RulePackError
+    options.max_mem = 8 << 20  # a pattern whose automaton would need more is refused at load
+    return re2, options
+
+
+def re2_problem(pattern: str) -> str | None:
+    """Why RE2 cannot run a team pattern (naming the construct), or None."""
+    re2, options = _re2()
+    try:
+        re2.compile(pattern, options)
+        return None
+    except re2.error as exc:
+        detail = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+    construct = next((name for text, name in _RE2_MISSING if text in pattern), None)
+    if construct is None and re.search(r"\\[1-9]", pattern):
+        construct = "back-reference '\\1'"
+    what = f"uses a {construct}, which" if construct else "is something"
+    return (f"team pattern {pattern!r} {what} the linear-time engine (RE2) cannot run ({detail}); team "
+            "patterns run on RE2 so that no text can make one run away: rewrite it without that construct")
+
+
+class LinearRegex:
+    """A team's patterns on RE2: case-blind unless (?-i:...), linear time in the text.
+    The same interface as CaseBlindRegex (finditer on a sentence) and re.Pattern (search, findall)."""
+
+    def __init__(self, patterns: list[str]):
+        re2, options = _re2()
+        self.patterns = list(patterns)
+        self.compiled = re2.compile("(?i)" + alternation(patterns), options)
+        # The literal prefilter as for CaseBlindRegex, from re's parse where re can read the
+        # pattern (a pattern only RE2 reads, or a case-aware one, always runs).
+        self.requirement: Requirement | None = None
+        if not any("(?-i:" in p for p in patterns):
+            each = [required_literals(_lower_literals(p)) for p in patterns]
+            if all(r is not None for r in each):
+                self.requirement = frozenset().union(*each)
+
+    def finditer(self, text: str, lowered: str | None = None) -> Iterable:
+        return self.compiled.finditer(text)
+
+    def search(self, text: str):
+        return self.compiled.search(text)
+
+    def findall(self, text: str) -> list:
+        return [m.group() for m in self.compiled.finditer(text)]
+
+
+def _linear(patterns: list[str], fail: Callable[[str], None]) -> LinearRegex:
+    for p in patterns:
+        problem = re2_problem(p)
+        if problem:
+            fail(problem)
+    try:
+        return LinearRegex(patterns)
+    except Exception as exc:  # re2.error: e.g. the alternation together past max_mem
+        fail(f"the patterns cannot be compiled together by RE2: {exc}")
+
+
+def compile_patterns(patterns: list[str], fail: Callable[[str], None], linear: bool = False):
+    """A rule's patterns for sentences: on RE2 for a team pack (`linear`), else on re."""
+    if linear:
+        return _linear(patterns, fail)
     return _compiled(patterns, fail, lambda: CaseBlindRegex(patterns))
 
 
-def compile_search(patterns: list[str], fail: Callable[[str], None]) -> re.Pattern:
+def compile_search(patterns: list[str], fail: Callable[[str], None], linear: bool = False):
     """Patterns searched as they are, case-insensitively (unless, ratio counts)."""
+    if linear:
+        return _linear(patterns, fail)
     return _compiled(patterns, fail, lambda: re.compile(alternation(patterns), re.IGNORECASE))
 
 

@@ -68,7 +68,7 @@ class PatternRule(SentenceRule):
     @classmethod
     def from_mapping(cls, common: dict, fields: Fields) -> "PatternRule":
         patterns = fields.str_list("patterns", required=True)
-        regex = compile_patterns(patterns, lambda problem: fields.fail("patterns", problem))
+        regex = compile_patterns(patterns, lambda problem: fields.fail("patterns", problem), fields.linear)
         return cls(**common, regex=regex, **cls.sentence_fields(fields))
 
     @property
