@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -295,3 +296,16 @@ class LintLoad:
 
     def failures(self) -> list:
         return [(t0, d, what) for t0, d, what in self.results if what != 200]
+
+
+def raw(port: int, data: bytes, timeout: float = 5.0) -> bytes:
+    """What the server answers to bytes sent as they are (malformed requests gunicorn parses itself)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(data)
+        out = b""
+        try:
+            while chunk := s.recv(65536):
+                out += chunk
+        except (socket.timeout, ConnectionResetError):
+            pass
+        return out

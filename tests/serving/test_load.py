@@ -20,7 +20,6 @@ import re
 import signal
 import socket
 import ssl
-import statistics
 import threading
 import time
 

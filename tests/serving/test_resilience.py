@@ -7,7 +7,6 @@ Load is loopback only, a few client threads for a few seconds; speed figures are
 bench/bench_resilience.py, not here."""
 from __future__ import annotations
 
-import errno
 import json
 import signal
 import socket
@@ -17,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from .harness import NO_PROXY, LintLoad, ServeProcess, SlowLanguageTool, post_lint
+from .harness import NO_PROXY, LintLoad, ServeProcess, SlowLanguageTool, post_lint, raw
 
 TEAM_RULE = """rules:
   - id: team.{name}
@@ -186,25 +185,6 @@ def test_healthz_answers_on_its_own_lane_and_says_busy_when_lints_queue():
     finally:
         server.stop()
         fake.close()
-
-
-def raw(port: int, data: bytes, timeout: float = 5.0) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
-        s.sendall(data)
-        out = b""
-        try:
-            while chunk := s.recv(65536):
-                out += chunk
-        except (socket.timeout, ConnectionResetError):
-            pass
-        return out
-
-
-@pytest.fixture(scope="module")
-def plain_server():
-    server = ServeProcess(workers=1)
-    yield server
-    server.stop()
 
 
 @pytest.mark.parametrize("request_bytes, status", [

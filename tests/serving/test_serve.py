@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 
-from .harness import NO_PROXY, ServeProcess, SlowLanguageTool, _cmdline, children, post_lint
+from .harness import NO_PROXY, ServeProcess, SlowLanguageTool, _cmdline, children, post_lint, raw
 
 EMAIL = "Hi Sam, thanks for the call. Would Tuesday suit your team for a demo?"
 
@@ -94,25 +93,6 @@ def test_a_killed_worker_is_replaced_and_the_others_keep_answering():
         assert len(after) == 2 and before[0] not in after
     finally:
         server.stop()
-
-
-def raw(port: int, data: bytes, timeout: float = 5.0) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
-        s.sendall(data)
-        out = b""
-        try:
-            while chunk := s.recv(65536):
-                out += chunk
-        except (socket.timeout, ConnectionResetError):
-            pass
-        return out
-
-
-@pytest.fixture(scope="module")
-def plain_server():
-    server = ServeProcess(workers=1)
-    yield server
-    server.stop()
 
 
 def test_long_request_line_and_too_many_headers_are_refused(plain_server):
