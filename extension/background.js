@@ -119,6 +119,8 @@ async function lint(msg) {
   if (!settings.configured) return setupFailure();
   if (waitLeft() > 0 && breaker.failure) return { ...breaker.failure, retryAfter: waitLeft() };
   const body = { text: String(msg.text || ""), subject: String(msg.subject || "") };
+  if (msg.mode === "template") body.mode = "template";   // readiness (docs/readiness.md); send is the default
+  if (msg.thread === true) body.thread = true;
   body.grammar = settings.categories.grammar !== false || settings.categories.spelling !== false;   // unlisted = shown
   if (settings.profile) body.profile = settings.profile;   // the rep's strictness; else the server's
   const t0 = Date.now();
@@ -207,12 +209,25 @@ async function settingsView(msg, sender) {
       snoozedUntil: site.snoozedUntil,
       categories: { ...s.categories },
       muted: s.muted.slice(),
+      sendGuard: s.sendGuard !== false,
     },
   };
 }
 
 const RULE_ID = /^[\w.:-]{1,120}$/;
 const HASH = /^[0-9a-z]{1,32}$/;
+
+// The send guard's count (content/sendguard.js): how often Send was held, and sent anyway. Kept in
+// this browser's storage for the options page; never sent anywhere.
+async function sendGuardCount(msg) {
+  const event = msg.event === "held" || msg.event === "sentAnyway" ? msg.event : null;
+  if (!event) return TwoWayMessages.failure(0, "forbidden", "not saved", "Not a send-guard event.", false);
+  const items = await ext.storage.local.get("sendGuardCounts");
+  const counts = (items && items.sendGuardCounts) || {};
+  counts[event] = (Number(counts[event]) || 0) + 1;
+  await ext.storage.local.set({ sendGuardCounts: counts });
+  return { ok: true };
+}
 
 async function mute(msg) {
   const rule = String(msg.rule || "");
@@ -394,6 +409,7 @@ const HANDLERS = {
   [TwoWayMessages.TEST_CONNECTION]: testConnection,
   [TwoWayMessages.STATUS]: status,
   [TwoWayMessages.SET_SITE]: setSite,
+  [TwoWayMessages.SEND_GUARD]: sendGuardCount,
 };
 
 ext.runtime.onMessage.addListener((msg, sender, sendResponse) => {

@@ -15,6 +15,10 @@ from pathlib import Path
 
 import pytest
 
+# The interpreter's own helpers, children of this process that end when it does (multiprocessing's
+# resource tracker and fork server, started by a process pool of the audit or of Dask).
+INTERPRETER_HELPERS = ("from multiprocessing.resource_tracker import main",
+                       "from multiprocessing.forkserver import main")
 RUN_MARK = "TEST_RUN_OWNER"
 RUN_ID = f"twoway-{uuid.uuid4().hex}"
 os.environ[RUN_MARK] = RUN_ID
@@ -31,9 +35,13 @@ def processes_of_this_run() -> dict[int, str]:
         try:
             if mark not in (proc / "environ").read_bytes().split(b"\0"):
                 continue
-            if (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+            state, parent = (proc / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+            if state == "Z":
                 continue
-            found[pid] = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+            command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+            if int(parent) == os.getpid() and any(helper in command for helper in INTERPRETER_HELPERS):
+                continue
+            found[pid] = command
         except (OSError, IndexError):
             continue  # gone meanwhile, or not ours to read
     return found

@@ -160,11 +160,12 @@ def test_cors_allows_configured_origins_only(monkeypatch):
 
 def test_rules_health_and_openapi(client):
     rules = client.get("/api/v1/rules").get_json()["rules"]
-    assert {r["category"] for r in rules} == {"pressure", "self_focus", "style"}
+    assert {r["category"] for r in rules} == {"pressure", "self_focus", "style", "readiness"}
     health = client.get("/healthz").get_json()
     assert health == {"status": "ok", "version": health["version"], "rules": len(rules), "grammar": "off",
                       "profile": "balanced", "feedback": health["feedback"]}
-    assert health["feedback"]["state"] in ("ok", "unknown") and health["feedback"]["dropped"] == 0
+    assert {"state", "pending", "dropped", "database"} <= set(health["feedback"])
+    assert health["feedback"]["database"] == "sqlite" and health["feedback"]["dropped"] == 0
     doc = client.get("/api/v1/openapi.json").get_json()
     assert doc["openapi"].startswith("3.") and "/api/v1/lint" in doc["paths"]
 
@@ -205,7 +206,8 @@ def test_the_answer_carries_the_numbers_as_shown(client):
     stats, panel = body["stats"], body["panel"]
     assert panel["score"] == str(stats["alignment_score"]) and panel["verdict"] == stats["verdict"]
     rows = {row["key"]: row for row in panel["rows"]}
-    assert list(rows) == ["words", "sentences", "questions", "reading_grade", "you_ratio"]
+    assert list(rows) == ["words", "sentences", "questions", "reading_grade", "you_ratio", "readiness_issues"]
+    assert rows["readiness_issues"]["value"] == "0" and rows["readiness_issues"]["state"] == "ok"
     assert rows["words"]["value"] == str(stats["words"])
     assert rows["you_ratio"]["value"] == f"{stats['reader_pronouns']} / {stats['seller_pronouns']}"
     low, high = stats["targets"]["words"].get("min"), stats["targets"]["words"].get("max")

@@ -52,23 +52,30 @@ def test_sentence_cache_is_bounded_lru():
     assert cache.get("b") is None and cache.get("a") == (1,) and cache.get("c") == (3,)
 
 
-def test_learned_flag_is_worded_like_its_family(linter):
-    finding = linter.lint("Honestly, the spots tend to vanish once the newsletter goes out tomorrow.").findings[0]
-    scarcity = linter.pack.by_id("pressure.scarcity")
-    assert finding.rule == "pressure.learned"
-    # The wording, not the one-click replacements: those fit the family rule's span, not a whole sentence.
-    assert (finding.message, finding.advice, finding.replacements) == (scarcity.message, scarcity.advice, ())
+def test_learned_flag_is_worded_by_the_learned_rule(linter):
+    finding = linter.lint("I would really appreciate a chance to earn your business and I would love to show you why.").findings[0]
+    rule = linter.pack.by_id("self_focus.learned")
+    assert (finding.rule, finding.message, finding.advice) == (rule.id, rule.message, rule.advice)
+    assert (finding.start, finding.end) == (0, 90)  # the whole sentence
 
 
-def test_learned_flag_without_a_clear_family_stays_general(linter, monkeypatch):
-    import twoway.rules.classifier as classifier
-    from twoway.word_features import sentence_features
+def test_the_learned_model_sees_where_a_sentence_sits(linter):
+    # the same words make different features first in an email and in the middle of one
+    from twoway.engine import position_of
+    assert [position_of(i, 3) for i in range(3)] == ["first", "mid", "last"] and position_of(0, 1) == "only"
+    rule = linter.pack.by_id("self_focus.learned")
+    first = rule.linear.features("My name is Dana.", "body", "first", [])
+    mid = rule.linear.features("My name is Dana.", "body", "mid", [])
+    assert first != mid
 
-    sentence = "Honestly, the spots tend to vanish once the newsletter goes out tomorrow."
-    rule = linter.pack.by_id("pressure.learned")
-    features = sentence_features(sentence)
-    assert rule.family_of(features) == "scarcity"
-    monkeypatch.setattr(classifier, "FAMILY_MARGIN", 1e9)  # no family can lead by that much
-    assert rule.family_of(features) is None
-    general = rule.worded_finding(len(sentence), features)
-    assert (general.message, general.advice) == (rule.message, rule.advice)
+
+def test_learned_rule_withdraws_a_hand_flag_it_does_not_trust(linter, monkeypatch):
+    from twoway.rules.linear import LinearModel
+    from twoway.pack import RulePack
+    sentence = "Just checking in on the rollout."
+    hand_only = RulePack([r for r in linter.pack.rules if not r.id.endswith(".learned")])
+    assert "self_focus.filler-follow-up" in [f.rule for f in Linter(hand_only).lint(sentence).findings]
+    rule = linter.pack.by_id("self_focus.learned")
+    sure_no = LinearModel(bias=-50.0, weights={}, threshold=0.5)
+    monkeypatch.setitem(rule.linear.categories, "self_focus", sure_no)
+    assert [f.rule for f in Linter(linter.pack).lint(sentence).findings if f.category == "self_focus"] == []

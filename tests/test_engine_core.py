@@ -103,7 +103,7 @@ def test_work_grows_linearly_with_the_text(unit):
 
 
 def test_every_rule_type_is_registered_by_its_own_name():
-    assert set(RULE_TYPES) == {"phrases", "pattern", "cooccurrence", "classifier", "metric", "ratio"}
+    assert set(RULE_TYPES) == {"phrases", "pattern", "cooccurrence", "classifier", "metric", "ratio", "scan"}
     for name, cls in RULE_TYPES.items():
         assert cls.TYPE == name and cls.FIELDS and cls.__module__.endswith("." + name)
 

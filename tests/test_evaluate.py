@@ -88,3 +88,32 @@ def test_cli_without_a_set_nearby_says_what_to_give(tmp_path, monkeypatch, capsy
     assert main(["evaluate"]) == 2
     err = capsys.readouterr().err
     assert "no real-world set at" in err and "give a directory" in err
+
+
+def test_by_source_scoring_counts_agreed_units_only():
+    from twoway.evaluate import LabelledEmail, format_by_source, score_linted, summary_rows
+
+    agree_p = {"pressure": True, "self_focus": False}
+    split = {"pressure": None, "self_focus": False}
+    clean = {"pressure": False, "self_focus": False}
+    emails = [LabelledEmail("a", "src/one", "x" * 30, [(0, 10, agree_p), (10, 20, split), (20, 30, clean)]),
+              LabelledEmail("b", "src/one", "y" * 10, [(0, 10, clean)])]
+    # email a: one pressure finding over units 0-1, one over unit 2; email b: nothing
+    linted = {"a": ([(0, 15, "pressure"), (22, 25, "pressure")], 40.0), "b": ([], 90.0)}
+    scores = score_linted(emails, linted)
+    # unit 1 is not scored for pressure (the readers split); unit 2 is a false alarm
+    assert (scores["pressure"]["tp"], scores["pressure"]["fp"], scores["pressure"]["fn"]) == (1, 1, 0)
+    assert scores["self_focus"]["tp"] + scores["self_focus"]["fp"] == 0
+    assert scores["auc"] == 1.0  # the clean email scores higher than the one-way one
+    summary = summary_rows({"src/one": scores, "src/two": {**scores, "self_focus": {"precision": float("nan"), "recall": 0.5}}})
+    assert summary["mean"][("pressure", "precision")] == 0.5
+    # a source where a figure is undefined (no flags, no positives) is left out of mean and worst
+    assert summary["worst"][("self_focus", "recall")] == 0.5
+    assert "| **mean** |" in format_by_source({"src/one": scores})
+
+
+def test_evaluate_by_source_without_the_sets_says_what_to_give(tmp_path, capsys):
+    from twoway.cli import main
+
+    assert main(["evaluate", "--by-source", "--data", str(tmp_path)]) == 2
+    assert "labels_a.jsonl and labels_b.jsonl" in capsys.readouterr().err

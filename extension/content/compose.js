@@ -177,7 +177,9 @@
       }
       if (self.pending) { self.pending = false; self.schedule(DEBOUNCE_MS); }
     };
-    M.send({ type: M.LINT, text: bodyText, subject: subjectText }).then(done);
+    var message = { type: M.LINT, text: bodyText, subject: subjectText };
+    if (root.TwoWayReadiness) Object.assign(message, root.TwoWayReadiness.request(this.body.el));  // mode, thread
+    M.send(message).then(done);
   };
 
   // The text to send for a field: a plain text box's quoted reply and signature are left out.

@@ -176,5 +176,18 @@
     });
   } catch (err) { /* orphaned */ }
 
+  // The compose boxes and the settings view, for the send guard (sendguard.js).
+  root.TwoWayComposes = {
+    find: function (el) {
+      for (var i = 0; i < composes.length; i++) {
+        var c = composes[i];
+        if (c.owns(el) || (el && el.nodeType === 1 && (el.contains(c.body.el) || c.body.el.contains(el)))) return c;
+      }
+      return null;
+    },
+    all: function () { return composes.slice(); },
+    settings: function () { return settings; },
+  };
+
   root.TwoWayCard.cssText().then(function () { cssText = root.TwoWayCard.pageCssText(); loadSettings(scan); });
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -27,19 +27,22 @@
       {"key": "spelling", "label": "Spelling", "short": "spelling", "one_way": false, "rules": false,
        "hint": "A possible misspelling."},
       {"key": "style", "label": "Style", "short": "style", "one_way": false, "rules": true,
-       "hint": "Reads harder than it needs to."}
+       "hint": "Reads harder than it needs to."},
+      {"key": "readiness", "label": "Ready to send", "short": "readiness", "one_way": false, "rules": true,
+       "hint": "What a buyer would see before reading a word: a placeholder, a fake Re:, bulk-mail signs."}
     ],
     "verdicts": [
-      {"key": "two-way", "label": "Two-way", "min_score": 75},
-      {"key": "mixed", "label": "Mixed", "min_score": 45},
-      {"key": "one-way", "label": "One-way", "min_score": 0}
+      {"key": "two-way", "min_score": 75},
+      {"key": "mixed", "min_score": 45},
+      {"key": "one-way", "min_score": 0}
     ],
     "stats_rows": [
       {"key": "words", "label": "Words", "digits": 0},
       {"key": "sentences", "label": "Sentences", "digits": 0},
       {"key": "questions", "label": "Questions", "digits": 0},
       {"key": "reading_grade", "label": "Reading grade", "digits": 1},
-      {"key": "you_ratio", "label": "You / I", "digits": 2, "shown_as": "pronoun_counts"}
+      {"key": "you_ratio", "label": "You / I", "digits": 2, "shown_as": "pronoun_counts"},
+      {"key": "readiness_issues", "label": "Not ready to send", "digits": 0}
     ]
   } /* END JSON */;
 })(typeof globalThis !== "undefined" ? globalThis : this);

@@ -6,7 +6,10 @@
  * background answers a type only from the senders SENDERS lists (checked on runtime.MessageSender:
  * its own content scripts in a tab, or its own extension pages by path).
  *
- *   LINT            {type, text, subject}                 content -> {ok: true, data} | Failure
+ *   LINT            {type, text, subject, mode?, thread?} content -> {ok: true, data} | Failure
+ *        mode: "send" (default) | "template"; thread: the box replies to a message (docs/readiness.md)
+ *   SEND_GUARD      {type, event: "held" | "sentAnyway"} content -> {ok: true}  (the send guard's count,
+ *        kept in this browser's storage only, shown on the options page)
  *   CSS             {type}                                content, options, popup -> {ok: true, css, pageCss}
  *        css: twoway.css (for closed shadow roots); pageCss: content/page.css (underlines, mirror)
  *   OPEN_OPTIONS    {type}                                content, popup -> {ok: true}
@@ -60,6 +63,7 @@
   var STATUS = "status";
   var SET_SITE = "setSite";
   var SETTINGS_CHANGED = "settingsChanged";
+  var SEND_GUARD = "sendGuard";
 
   var SENDERS = {};
   SENDERS[LINT] = ["content"];
@@ -72,6 +76,7 @@
   SENDERS[TEST_CONNECTION] = ["options"];
   SENDERS[STATUS] = ["options", "popup"];
   SENDERS[SET_SITE] = ["options", "popup"];
+  SENDERS[SEND_GUARD] = ["content"];
 
   function failure(status, code, short, message, retry, extra) {
     var f = { ok: false, status: status, code: code, short: short, message: message, retry: retry !== false };
@@ -101,6 +106,7 @@
   root.TwoWayMessages = {
     LINT: LINT, CSS: CSS, OPEN_OPTIONS: OPEN_OPTIONS, SETTINGS: SETTINGS, MUTE: MUTE, IGNORE: IGNORE, FEEDBACK: FEEDBACK,
     TEST_CONNECTION: TEST_CONNECTION, STATUS: STATUS, SET_SITE: SET_SITE, SETTINGS_CHANGED: SETTINGS_CHANGED,
+    SEND_GUARD: SEND_GUARD,
     TYPES: Object.keys(SENDERS), SENDERS: SENDERS,
     failure: failure, send: send, allowed: allowed,
   };

@@ -20,7 +20,8 @@
  * snoozed{origin: until ms}, muted[rule], mutedNames{rule: message}, ignored{draft hash: {keys, at}},
  * profile ("" = the server's strictness, or quiet | balanced | thorough), feedback (send what the rep
  * does with the cards to the team's server, as counts: on unless the rep turns it off), installId (a
- * random id the team's server may hash, only when the team turns that on).
+ * random id the team's server may hash, only when the team turns that on),
+ * sendGuard (bool), sendGuardCounts{held, sentAnyway} (the send guard's, counted in this browser only).
  */
 (function (root) {
   "use strict";
@@ -36,6 +37,7 @@
     off: [],
     snoozed: {},
     muted: [],
+    sendGuard: true,   // hold Send while a placeholder is unfilled (content/sendguard.js)
     mutedNames: {},
     ignored: {},
     profile: "",
@@ -97,6 +99,7 @@
     }
     if (Array.isArray(stored.sites)) s.sites = stored.sites.filter(function (x) { return typeof x === "string"; });
     if (Array.isArray(stored.muted)) s.muted = stored.muted.filter(function (x) { return typeof x === "string"; });
+    if (typeof stored.sendGuard === "boolean") s.sendGuard = stored.sendGuard;
     if (Array.isArray(stored.off)) s.off = stored.off.filter(function (x) { return typeof x === "string"; });
     if (PROFILES.indexOf(stored.profile) >= 0) s.profile = stored.profile;
     if (stored.feedback === false) s.feedback = false;

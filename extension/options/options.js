@@ -155,6 +155,24 @@
     await testConnection(serverUrl);
   });
 
+  // The send guard (content/sendguard.js): on by default; its counts live in this browser only.
+  $("sendGuard").addEventListener("change", async () => {
+    current.sendGuard = $("sendGuard").checked;
+    await TwoWaySettings.save({ sendGuard: current.sendGuard });
+    status(current.sendGuard ? "Send guard on." : "Send guard off.");
+  });
+
+  function renderGuardCounts() {
+    ext.storage.local.get("sendGuardCounts", (items) => {
+      const c = (items && items.sendGuardCounts) || {};
+      const held = Number(c.held) || 0;
+      const anyway = Number(c.sentAnyway) || 0;
+      $("sendGuardCounts").textContent = held
+        ? "Held " + held + " send" + (held === 1 ? "" : "s") + " so far, sent anyway " + anyway + " (counted in this browser only)."
+        : "";
+    });
+  }
+
   function showSetup(on) {
     $("setup").hidden = !on;
     $("title").textContent = on ? "Set up Two-Way" : "Two-Way";
@@ -173,6 +191,8 @@
     current = s;
     $("serverUrl").value = s.serverUrl;
     $("token").value = s.token;
+    $("sendGuard").checked = s.sendGuard !== false;
+    renderGuardCounts();
     showSetup(!s.configured);
     renderCategories();
     renderLists();

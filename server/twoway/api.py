@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from .version import __version__
 from .errors import ApiError
+from .findings import MODES
 from .feedback import feedback_of
 from .feedback_api import count_shown
 from .profiles import PROFILES
@@ -75,9 +76,17 @@ def validate_lint_payload(payload, max_chars: int) -> dict:
     if profile is not None and profile not in PROFILES:
         raise ApiError(400, "invalid_request", f"Field 'profile' must be one of {', '.join(PROFILES)} (or left out "
                        "for this server's).")
+    mode = payload.get("mode", MODES[0])
+    if mode not in MODES:
+        shown = json.dumps(mode)[:40]
+        raise ApiError(400, "invalid_request", f"Field 'mode' must be \"send\" (a draft about to go out: "
+                       f"unfilled merge fields are errors) or \"template\" (merge fields expected), not {shown}.")
+    thread = payload.get("thread", False)
+    if not isinstance(thread, bool):
+        raise ApiError(400, "invalid_request", "Field 'thread' must be true or false.")
     if len(text) + len(subject) > max_chars:
         raise ApiError(413, "text_too_long", f"The text is longer than this server's limit of {max_chars} characters.")
-    return {"text": text, "subject": subject, "grammar": grammar, "profile": profile}
+    return {"text": text, "subject": subject, "grammar": grammar, "profile": profile, "mode": mode, "thread": thread}
 
 
 def serialize_report(report: Report) -> dict:
@@ -104,6 +113,7 @@ def serialize_report(report: Report) -> dict:
         "panel": stats_panel(report.stats),
         "grammar": report.grammar,
         "profile": report.profile,
+        "mode": report.mode,
         # The email's structure: what was read as greeting, body, signature, quoted thread...
         "parts": [{"kind": b.kind, "start": body.to_utf16(b.start), "end": body.to_utf16(b.end)}
                   for b in report.email.blocks],
@@ -113,7 +123,8 @@ def serialize_report(report: Report) -> dict:
 @bp.post("/api/v1/lint")
 def lint():
     req = parse_lint_request()
-    report = checker_of(current_app).check(req["text"], req["subject"], req["grammar"], req["profile"])
+    report = checker_of(current_app).check(req["text"], req["subject"], req["grammar"], req["profile"],
+                                           mode=req["mode"], thread=req["thread"])
     count_shown(current_app, report)
     return jsonify(serialize_report(report))
 

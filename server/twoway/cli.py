@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="sarif: SARIF 2.1.0 for code-scanning tools (findings on the file's lines)")
     lint.add_argument("--subject", default="", help="subject line to lint with a single input")
     lint.add_argument("--grammar", action="store_true", help="also ask LanguageTool (TWOWAY_LANGUAGETOOL)")
+    lint.add_argument("--mode", choices=("send", "template"), default="send",
+                      help="send: drafts about to go out (an unfilled merge field is an error); template: "
+                           "templates and sequence steps (merge fields expected, malformed ones are errors)")
     lint.add_argument("--rules-dir", help="a team rule pack that extends the bundled one")
 
     serve = sub.add_parser("serve", help="serve the API and the lint page")
@@ -81,6 +84,17 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file", nargs="?", help="a JSONL file of labelled sentences, or a real-world directory")
     evaluate.add_argument("--rules-dir")
     evaluate.add_argument("--details", metavar="OUT", help="real-world mode: write every TP, FP and FN unit here")
+    evaluate.add_argument("--by-source", action="store_true",
+                          help="leave one source out over the two-reader labelled real-email sets: the "
+                               "learned model is re-trained without each source and scored on it")
+    evaluate.add_argument("--data", action="append", metavar="DIR",
+                          help="--by-source: a labelled folder (emails, units, labels_a, labels_b); repeat for each")
+    evaluate.add_argument("--workers", type=int, default=2, help="--by-source: processes for the folds")
+
+    train = sub.add_parser("train-model", help="developer: train the learned model from the two-reader labelled "
+                                               "real email and the training sentences (needs numpy: the train extra)")
+    train.add_argument("--data", action="append", metavar="DIR", help="a labelled folder; repeat for each")
+    train.add_argument("--out", help="the model file to write (default: the bundled pack's)")
     return parser
 
 
@@ -165,7 +179,8 @@ def cmd_lint(args) -> int:
         return EXIT_USAGE
     checker = _checker(args.rules_dir, args.grammar)
     try:
-        results = [(name, checker.check(text, args.subject, grammar=args.grammar)) for name, text in inputs]
+        results = [(name, checker.check(text, args.subject, grammar=args.grammar, mode=args.mode))
+                   for name, text in inputs]
     finally:
         checker.close()
     if args.format == "sarif":
@@ -292,6 +307,8 @@ def cmd_evaluate(args) -> int:
     from .config import BUNDLED_RULES_DIR
     from .evaluate import REALWORLD_DIR, is_realworld_dir, read_jsonl
 
+    if args.by_source:
+        return _evaluate_by_source(args)
     path = args.file or str(REALWORLD_DIR)
     if is_realworld_dir(path):
         return _evaluate_realworld(path, args)
@@ -344,6 +361,73 @@ def _evaluate_realworld(directory: str, args) -> int:
     if args.details:
         Path(args.details).write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in scores["details"]),
                                       encoding="utf-8")
+    return EXIT_OK
+
+
+def _labelled_folders(args):
+    from .evaluate import LABELLED_DIRS, has_labelled_sets
+
+    dirs = [Path(d) for d in (args.data or LABELLED_DIRS)]
+    if not has_labelled_sets(dirs):
+        print("twoway: no two-reader labelled sets at " + ", ".join(map(str, dirs)) + "; give --data DIR for each "
+              "folder holding emails.jsonl, units.jsonl, labels_a.jsonl and labels_b.jsonl (realworld and "
+              "realworld2 of the public labelled set; TWOWAY_REALWORLD names the first)", file=sys.stderr)
+        return None
+    return dirs
+
+
+def _training_modules():
+    try:
+        from . import training
+        import numpy  # noqa: F401  (training only: the `train` extra)
+    except ImportError:
+        print("twoway: training needs numpy: pip install -e '.[train]'", file=sys.stderr)
+        return None
+    return training
+
+
+def _evaluate_by_source(args) -> int:
+    from .config import BUNDLED_RULES_DIR
+    from .evaluate import by_source, format_by_source, load_labelled
+    from .packcache import shared_pack
+    from .rules.classifier import ClassifierRule
+
+    dirs = _labelled_folders(args)
+    if dirs is None:
+        return EXIT_USAGE
+    pack = shared_pack(BUNDLED_RULES_DIR, args.rules_dir)
+    emails = load_labelled(dirs)
+    if any(isinstance(r, ClassifierRule) and r.linear is not None for r in pack.rules):
+        training = _training_modules()
+        if training is None:
+            return EXIT_USAGE
+        recipes = training.read_recipes(Path(BUNDLED_RULES_DIR) / "training")
+        results = training.by_source_refitted(pack, emails, recipes, training.TrainingConfig(), args.workers)
+        how = "learned model re-trained without each source"
+    else:  # nothing in the pack learns from these sets: every source is scored by the pack as it is
+        from .engine import Linter
+        linter = Linter(pack)
+        results = by_source(emails, lambda source: linter)
+        how = "nothing in the pack is fitted to these sets"
+    print(f"leave-one-source-out over {len(results)} sources ({how}); units where both readers agree")
+    print(format_by_source(results))
+    return EXIT_OK
+
+
+def cmd_train_model(args) -> int:
+    from .config import BUNDLED_RULES_DIR
+    from .evaluate import load_labelled
+
+    dirs = _labelled_folders(args)
+    training = _training_modules() if dirs is not None else None
+    if training is None:
+        return EXIT_USAGE
+    out = Path(args.out or Path(BUNDLED_RULES_DIR) / training.MODEL_FILE)
+    model = training.train(training.hand_pack(BUNDLED_RULES_DIR), load_labelled(dirs),
+                           training.read_recipes(Path(BUNDLED_RULES_DIR) / "training"), training.TrainingConfig())
+    out.write_text(model.to_json(), encoding="utf-8")
+    thresholds = ", ".join(f"{c} {m.threshold:.3f}" for c, m in model.categories.items())
+    print(f"wrote {out} ({out.stat().st_size // 1024} KiB; thresholds {thresholds})")
     return EXIT_OK
 
 
@@ -401,7 +485,8 @@ def cmd_profiles(args) -> int:
 
 
 COMMANDS = {"profiles": cmd_profiles, "lint": cmd_lint, "serve": cmd_serve, "rules": cmd_rules, "check-rules": cmd_check_rules,
-            "evaluate": cmd_evaluate, "audit": cmd_audit, "rule-docs": cmd_rule_docs}
+            "evaluate": cmd_evaluate, "audit": cmd_audit, "rule-docs": cmd_rule_docs,
+            "train-model": cmd_train_model}
 
 if __name__ == "__main__":
     sys.exit(main())

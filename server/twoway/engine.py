@@ -4,7 +4,8 @@ whole email, and computes the email's numbers.
 The flow (docs/architecture.md): emailparse.parse_email -> one contexts.SentenceContext per linted
 sentence (what rules match: apostrophes straight, merge fields read as words) -> each sentence
 rule in pack order -> findings cached per sentence -> email rules over the stats -> alignment.
-A sentence's findings depend on that sentence alone, so the cache is keyed by its text and kind.
+A sentence's findings depend on that sentence and where it sits (first, mid, last), so the cache
+is keyed by its text, kind and position.
 """
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from dataclasses import dataclass, replace
 from . import readability
 from .alignment import add_alignment
 from .caches import SentenceCache
-from .contexts import EmailContext, SentenceContext
+from .contexts import EmailContext, SentenceContext, TextContext, position_of
 from .emailparse import ParsedEmail, parse_email
-from .findings import Finding
+from .findings import MODES, Finding
 from .pack import RulePack
 from .pronouns import READER_PRONOUNS, SELLER_PRONOUNS
 from .rules import MetricRule, Rule
@@ -49,6 +50,8 @@ def targets_of(rules: list[Rule]) -> dict:
                 target["min"] = max(target.get("min", rule.min), rule.min)
             if rule.max is not None:
                 target["max"] = min(target.get("max", rule.max), rule.max)
+    if any(rule.category == "readiness" for rule in rules):
+        targets["readiness_issues"] = {"max": 0}  # ready to send: none
     return targets
 
 
@@ -57,12 +60,16 @@ class Linter:
         self.pack = pack
         self.sentence_rules = sorted((r for r in pack.rules if r.LEVEL == "sentence"), key=lambda r: r.PASS)
         self.email_rules = [r for r in pack.rules if r.LEVEL == "email"]
+        self.text_rules = [r for r in pack.rules if r.LEVEL == "text"]
         self.targets = targets_of(pack.rules)
         self.prefilter = LiteralPrefilter([r.requirement for r in self.sentence_rules])
         self._cache = SentenceCache(cache_size)
         readability.warm_up()
 
-    def lint(self, body: str, subject: str = "") -> LintResult:
+    def lint(self, body: str, subject: str = "", mode: str = MODES[0], thread: bool = False) -> LintResult:
+        """`mode` (findings.MODES) decides which readiness rules run: in "template" merge fields
+        are the point and only malformed ones are flagged. `thread`: the client knows the email
+        replies to a real message, though its quoted thread is not in `body`."""
         email = parse_email(body)
         budget = {}
         findings = self._check_sentences(email.sentences, "body", budget)
@@ -75,29 +82,43 @@ class Linter:
             finding = rule.check_email(context)
             if finding:
                 findings.append(finding)
+        readiness = self._check_text(TextContext(email, subject, mode, thread))
+        stats["readiness_issues"] = sum(1 for f in readiness if f.category == "readiness")
+        findings += readiness
         add_alignment(stats, findings, list(email.sentences))
         findings.sort(key=Finding.sort_key)
         return LintResult(findings, stats, email)
 
+    def _check_text(self, context: TextContext) -> list[Finding]:
+        """Text rules in pack order; one card per place: a later rule's finding on a span an
+        earlier one flagged in the same field is dropped."""
+        found: list[Finding] = []
+        for rule in self.text_rules:
+            for f in rule.check_text(context):
+                if not any(g.field == f.field and f.start < g.end and g.start < f.end for g in found):
+                    found.append(f)
+        return found
+
     def _check_sentences(self, sentences, field_name: str, budget: dict) -> list[Finding]:
         """Each sentence's findings, from the cache when the rep has not changed it."""
         out = []
-        for s in sentences:
-            key = (s.kind, s.text)
+        for index, s in enumerate(sentences):
+            position = position_of(index, len(sentences)) if field_name == "body" else None
+            key = (s.kind, s.text, position)
             found = self._cache.get(key)
             if found is None:
-                found = self._check_sentence(s, budget)
+                found = self._check_sentence(s, budget, position)
                 if not budget.get("overrun"):
                     self._cache.put(key, found)
             out.extend(replace(f, start=s.start + f.start, end=s.start + f.end, field=field_name) for f in found)
         return out
 
-    def _check_sentence(self, sentence: Sentence, budget: dict) -> tuple[Finding, ...]:
+    def _check_sentence(self, sentence: Sentence, budget: dict, position: str | None = None) -> tuple[Finding, ...]:
         """Findings with offsets in the sentence; in pack order, the first rule to cover a span
         speaks for it: one card for one thing within a category."""
         if not _LETTER.search(sentence.text):
             return ()
-        context = SentenceContext(sentence)
+        context = SentenceContext(sentence, position)
         found: list[Finding] = []
         lowered = context.lowered
         candidates = self.prefilter.candidates(lowered) if lowered is not None else None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from .definitions import ONE_WAY_CATEGORIES
@@ -140,3 +141,141 @@ def realworld_scores(lint, directory: str | Path) -> dict:
     negatives = [s for e, s in scores_of.items() if e not in one_way_emails]
     return {**scores, "rules": per_rule, "auc": roc_auc(negatives, positives), "emails": len(emails),
             "one_way_emails": len(positives), "details": details}
+
+
+# Leave-one-source-out (`twoway evaluate --by-source`) --------------------------------------------
+# Both labelled folders (../shared/realworld and ../shared/realworld2), two readers each
+# (labels_a.jsonl, labels_b.jsonl). A category is scored only on units where both readers agree
+# about it, and a unit counts as flagged when a body finding of that category overlaps it: the
+# counting of score.py. For each source repository, whatever the pack learns from data (the
+# learned model's weights and thresholds) is fitted on the other sources and scored on this one.
+
+LABELLED_DIRS = (REALWORLD_DIR, REALWORLD_DIR.parent / "realworld2")
+READER_FILES = ("labels_a.jsonl", "labels_b.jsonl")
+
+
+@dataclass
+class LabelledEmail:
+    id: str
+    source: str
+    text: str
+    # (start, end, {category: True / False / None when the readers disagree})
+    units: list[tuple[int, int, dict]]
+
+    def one_way(self) -> bool:
+        """Both readers put a one-way label on some unit (score.py's email label)."""
+        return any(g is True for _, _, gold in self.units for g in gold.values())
+
+
+def has_labelled_sets(dirs=LABELLED_DIRS) -> bool:
+    return all((Path(d) / name).is_file() for d in dirs
+               for name in ("emails.jsonl", "units.jsonl", *READER_FILES))
+
+
+def load_labelled(dirs=LABELLED_DIRS) -> list[LabelledEmail]:
+    emails = []
+    for directory in map(Path, dirs):
+        readers = [{(x["email_id"], x["unit"]): set(x["labels"]) for x in read_jsonl(directory / name)}
+                   for name in READER_FILES]
+        units_of: dict[str, list] = {}
+        for unit in read_jsonl(directory / "units.jsonl"):
+            key = (unit["email_id"], unit["unit"])
+            if not all(key in r for r in readers):
+                continue
+            votes = {c: {c in r[key] for r in readers} for c in ONE_WAY_CATEGORIES}
+            gold = {c: (v.pop() if len(v) == 1 else None) for c, v in votes.items()}
+            units_of.setdefault(unit["email_id"], []).append((unit["start"], unit["end"], gold))
+        for email in read_jsonl(directory / "emails.jsonl"):
+            emails.append(LabelledEmail(email["id"], email["source_repo"], email["text"],
+                                        units_of.get(email["id"], [])))
+    return emails
+
+
+def linted_spans(linter: Linter, email: LabelledEmail) -> tuple[list[tuple[int, int, str]], float]:
+    result = linter.lint(email.text)
+    spans = [(f.start, f.end, f.category) for f in result.findings
+             if f.category in ONE_WAY_CATEGORIES and f.field == "body" and f.end > f.start]
+    return spans, result.stats["alignment_score"]
+
+
+def score_linted(emails: list[LabelledEmail], linted: dict) -> dict:
+    """Unit P/R per category and the alignment score's email AUC, as score.py counts them."""
+    counts = {c: {"tp": 0, "fp": 0, "fn": 0} for c in ONE_WAY_CATEGORIES}
+    positives, negatives = [], []
+    for email in emails:
+        spans, score = linted[email.id]
+        (positives if email.one_way() else negatives).append(score)
+        for start, end, gold in email.units:
+            for c in ONE_WAY_CATEGORIES:
+                if gold[c] is None:
+                    continue
+                flagged = any(cat == c and a < end and start < b for a, b, cat in spans)
+                key = ("tp" if gold[c] else "fp") if flagged else ("fn" if gold[c] else None)
+                if key:
+                    counts[c][key] += 1
+    out = {}
+    for c, n in counts.items():
+        out[c] = {"precision": n["tp"] / (n["tp"] + n["fp"]) if n["tp"] + n["fp"] else float("nan"),
+                  "recall": n["tp"] / (n["tp"] + n["fn"]) if n["tp"] + n["fn"] else float("nan"), **n}
+    out["auc"] = roc_auc(negatives, positives)  # a higher score is more two-way
+    out["emails"] = len(emails)
+    return out
+
+
+def by_source(emails: list[LabelledEmail], linter_without) -> dict[str, dict]:
+    """Each source scored by `linter_without(source)`: a Linter whose learned parts never saw it."""
+    results = {}
+    for source in sorted({e.source for e in emails}):
+        linter = linter_without(source)
+        held_out = [e for e in emails if e.source == source]
+        results[source] = score_linted(held_out, {e.id: linted_spans(linter, e) for e in held_out})
+    return results
+
+
+def summary_rows(results: dict[str, dict]) -> dict[str, dict]:
+    """Mean and worst over sources of each figure (sources where a figure is undefined skip it)."""
+    keys = [(c, m) for c in ONE_WAY_CATEGORIES for m in ("precision", "recall")] + [("auc", None)]
+    mean, worst = {}, {}
+    for c, m in keys:
+        values = [r[c][m] if m else r[c] for r in results.values()]
+        values = [v for v in values if v == v]
+        mean[(c, m)] = sum(values) / len(values) if values else float("nan")
+        worst[(c, m)] = min(values) if values else float("nan")
+    return {"mean": mean, "worst": worst}
+
+
+def format_by_source(results: dict[str, dict]) -> str:
+    def f(v):
+        return "  -  " if v != v else f"{v:.2f}"
+    lines = ["| source | emails | pressure P | pressure R | self_focus P | self_focus R | email AUC |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for source, r in results.items():
+        p, s = r["pressure"], r["self_focus"]
+        lines.append(f"| {source} | {r['emails']} | {f(p['precision'])} ({p['tp']}/{p['tp'] + p['fp']}) | "
+                     f"{f(p['recall'])} ({p['tp']}/{p['tp'] + p['fn']}) | {f(s['precision'])} ({s['tp']}/{s['tp'] + s['fp']}) | "
+                     f"{f(s['recall'])} ({s['tp']}/{s['tp'] + s['fn']}) | {f(r['auc'])} |")
+    summary = summary_rows(results)
+    for name in ("mean", "worst"):
+        row = summary[name]
+        lines.append(f"| **{name}** | | {f(row[('pressure', 'precision')])} | {f(row[('pressure', 'recall')])} | "
+                     f"{f(row[('self_focus', 'precision')])} | {f(row[('self_focus', 'recall')])} | {f(row[('auc', None)])} |")
+    # Pooled over every source: the in-sample style figure, for comparison.
+    return "\n".join(lines)
+
+
+def rule_tallies(linter: Linter, emails: list[LabelledEmail]) -> dict[str, dict]:
+    """Units each rule flagged where both readers agree on its category, and how many carry it."""
+    tallies: dict[str, dict] = {}
+    for email in emails:
+        findings = [f for f in linter.lint(email.text).findings
+                    if f.category in ONE_WAY_CATEGORIES and f.field == "body" and f.end > f.start]
+        for start, end, gold in email.units:
+            for rule in {(f.rule, f.category) for f in findings if f.start < end and start < f.end}:
+                if gold[rule[1]] is None:
+                    continue
+                tally = tallies.setdefault(rule[0], {"category": rule[1], "units": 0, "right": 0})
+                tally["units"] += 1
+                tally["right"] += gold[rule[1]]
+    for tally in tallies.values():
+        tally["precision"] = tally["right"] / tally["units"]
+    return tallies

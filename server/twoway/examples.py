@@ -33,6 +33,45 @@ def unmark(example: str) -> tuple[str, list[tuple[int, int]]]:
     return "".join(text), spans
 
 
+SUBJECT_LINE = "Subject: "
+
+
+def text_example(example: str) -> tuple[str, str, list[tuple[str, int, int]]]:
+    """A text rule's example (an email, with a "Subject: ..." first line and a blank line when it
+    has a subject): its subject, its body and the marked spans as (field, start, end)."""
+    text, spans = unmark(example)
+    subject, offset = "", 0
+    if text.startswith(SUBJECT_LINE) and "\n\n" in text:
+        cut = text.index("\n\n")
+        subject, offset = text[len(SUBJECT_LINE):cut], cut + 2
+    marked = []
+    for a, b in spans:
+        if subject and b <= len(SUBJECT_LINE) + len(subject):
+            marked.append(("subject", a - len(SUBJECT_LINE), b - len(SUBJECT_LINE)))
+        else:
+            marked.append(("body", a - offset, b - offset))
+    return subject, text[offset:], marked
+
+
+def check_text_rule_examples(rule: Rule) -> list[str]:
+    """A text rule (readiness) in the first of its modes: flag examples flag exactly their marked
+    spans (in the subject or the body), pass examples nothing."""
+    linter = Linter(RulePack([rule]), cache_size=64)
+    mode = rule.modes[0]
+    problems = []
+    for key in ("flag", "pass"):
+        for example in rule.examples.get(key, []):
+            subject, body, expected = text_example(example)
+            if key == "pass":
+                expected = []
+            got = sorted((f.field, f.start, f.end) for f in linter.lint(body, subject, mode).findings if f.rule == rule.id)
+            if got != sorted(expected):
+                sources = {"body": body, "subject": subject}
+                shown = lambda spans: ", ".join(f"{fld}:{sources[fld][a:b]!r}" for fld, a, b in spans) or "nothing"
+                problems.append(f"{key} example {example!r}: expected {shown(sorted(expected))}, got {shown(got)}")
+    return problems
+
+
 def check_rule_examples(rule: Rule) -> list[str]:
     """Problems with one rule's examples, run with that rule alone; an empty list means it passes."""
     linter = Linter(RulePack([rule]), cache_size=64)
@@ -42,6 +81,8 @@ def check_rule_examples(rule: Rule) -> list[str]:
         problems.append(f"needs at least {MIN_EXAMPLES} 'flag' examples (has {len(flags)})")
     if len(passes) < MIN_EXAMPLES:
         problems.append(f"needs at least {MIN_EXAMPLES} 'pass' examples (has {len(passes)})")
+    if rule.LEVEL == "text":
+        return problems + check_text_rule_examples(rule)
     sentence_rule = rule.MARKED_EXAMPLES
     for example in flags:
         text, expected = unmark(example) if sentence_rule else (example, [])
@@ -108,6 +149,8 @@ def rule_alternatives(rule: Rule) -> list[str]:
 def unreached_alternatives(rule: Rule) -> list[str]:
     """The rule's alternatives that no flag example reaches: none matches inside a marked span.
     Examples are read with straight apostrophes, as the engine reads a sentence."""
+    if rule.LEVEL == "text":
+        return _unreached_scan_patterns(rule)
     examples = [unmark(normalize_apostrophes(e)) for e in rule.examples.get("flag", [])]
     missing = []
     for alternative in rule_alternatives(rule):
@@ -119,6 +162,16 @@ def unreached_alternatives(rule: Rule) -> list[str]:
                    for text, spans in examples for m in regex.finditer(text)):
             missing.append(alternative)
     return missing
+
+
+def _unreached_scan_patterns(rule) -> list[str]:
+    """A scan rule's patterns (compiled as the rule runs them) that no flag example reaches, in the
+    example's subject or body."""
+    examples = [text_example(normalize_apostrophes(e)) for e in rule.examples.get("flag", [])]
+    return [regex.pattern for regex in rule.regexes
+            if not any(m.end() > m.start() and a < m.end() and m.start() < b
+                       for subject, body, spans in examples for fld, a, b in spans
+                       for m in regex.finditer(subject if fld == "subject" else body))]
 
 
 def coverage_problems(rules) -> list[tuple[str, str, str]]:

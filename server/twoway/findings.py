@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SEVERITIES = ("error", "warning", "suggestion")
+# How an email is linted: "send" (a draft about to go to a buyer: an unfilled merge field is an
+# error) or "template" (a template or sequence step: merge fields are the point; a malformed one
+# is an error). The first is the default.
+MODES = ("send", "template")
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .definitions import CATEGORIES, VERDICTS
+from .findings import MODES
 from .version import __version__
 
 _ERROR = {
@@ -87,7 +88,14 @@ def openapi_document() -> dict:
                     "properties": {"text": {"type": "string"}, "subject": {"type": "string", "nullable": False},
                                    "grammar": {"type": "boolean", "default": True},
                                    "profile": {"type": "string", "enum": ["quiet", "balanced", "thorough"],
-                                               "description": "strictness; the server's TWOWAY_STRICTNESS when left out"}}}}}},
+                                               "description": "strictness; the server's TWOWAY_STRICTNESS when left out"},
+                                   "mode": {"type": "string", "enum": list(MODES), "default": MODES[0],
+                                            "description": "send: a draft about to go out (an unfilled merge "
+                                                           "field is an error); template: merge fields expected, "
+                                                           "malformed ones flagged (docs/readiness.md)"},
+                                   "thread": {"type": "boolean", "default": False,
+                                              "description": "the email replies to or forwards a real message whose "
+                                                             "quoted text is not in 'text' (no fake-reply finding)"}}}}}},
                 "responses": {"200": _json({"$ref": "#/components/schemas/LintResult"}, "Findings and numbers"),
                               **_errors(400, 401, 413, 415, 421)},
             }},
@@ -148,6 +156,7 @@ def openapi_document() -> dict:
                 "panel": {"$ref": "#/components/schemas/Panel"},
                 "grammar": {"type": "string", "enum": ["ok", "partial", "off", "unavailable"],
                             "description": "partial: a long text's grammar comes in slices; lint it again for the rest"},
-                "profile": {"type": "string", "enum": ["quiet", "balanced", "thorough"]}}},
+                "profile": {"type": "string", "enum": ["quiet", "balanced", "thorough"]},
+                "mode": {"type": "string", "enum": list(MODES)}}},
         }},
     }

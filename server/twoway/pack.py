@@ -17,7 +17,8 @@ from .findings import SEVERITIES
 from .rules import RULE_TYPES, Fields, Rule, RulePackError
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9][a-z0-9_-]*)+$")
-EXAMPLE_MARK = re.compile(r"\[\[(.+?)\]\]")
+# (?!\]): "[[[First Name]]]" marks "[First Name]", a placeholder in square brackets.
+EXAMPLE_MARK = re.compile(r"\[\[(.+?)\]\](?!\])", re.DOTALL)
 
 COMMON_FIELDS = {"id", "type", "category", "severity", "message", "why", "replacements", "advice",
                  "examples", "description", "enabled"}

@@ -85,21 +85,22 @@ def lint_form():
     text = _lf(form.get("text", ""))
     subject = _lf(form.get("subject", ""))
     grammar = form.get("grammar") == "on"
+    mode = "template" if form.get("mode") == "template" else "send"
     token = current_app.config.get("API_TOKEN")
     if token and not hmac.compare_digest(form.get("token", "").strip().encode(), str(token).encode()):
         msg = "Enter this server's API token to check a draft." if not form.get("token") else \
             "That API token is not right."
-        return _render(text=text, subject=subject, grammar=grammar, error=msg, status=401)
+        return _render(text=text, subject=subject, grammar=grammar, mode=mode, error=msg, status=401)
     try:
         validate_lint_payload({"text": text, "subject": subject, "grammar": grammar},
                               current_app.config["MAX_CHARS"])
     except ApiError as exc:
-        return _render(text=text, subject=subject, grammar=grammar, error=exc.message, status=exc.status)
+        return _render(text=text, subject=subject, grammar=grammar, mode=mode, error=exc.message, status=exc.status)
 
     notice = None
     apply = form.get("apply")
     if apply:
-        applied = _apply_replacement(apply, text, subject, grammar)
+        applied = _apply_replacement(apply, text, subject, grammar, mode)
         if applied is None:
             notice = "That suggestion no longer matches the text; here is the check of the text as it is."
         else:
@@ -107,9 +108,9 @@ def lint_form():
             # A wording applied without JavaScript: the rep fixed it (the script sends this itself).
             feedback_of(current_app).record_action(apply.rsplit(":", 1)[-1], "fixed", None,
                                                    checker_of(current_app).profile, None)
-    report = checker_of(current_app).check(text, subject, grammar)
+    report = checker_of(current_app).check(text, subject, grammar, mode=mode)
     count_shown(current_app, report)
-    return _render(text=text, subject=subject, grammar=grammar, report=report, notice=notice)
+    return _render(text=text, subject=subject, grammar=grammar, mode=mode, report=report, notice=notice)
 
 
 @bp.post("/api/v1/page/lint")
@@ -117,7 +118,8 @@ def lint_view():
     """The script's lint: the API's answer (request and errors as POST /api/v1/lint; under
     /api/, so the API token applies) with the page's view model of it under "view"."""
     req = parse_lint_request()
-    report = checker_of(current_app).check(req["text"], req["subject"], req["grammar"], req["profile"])
+    report = checker_of(current_app).check(req["text"], req["subject"], req["grammar"], req["profile"],
+                                           mode=req["mode"], thread=req["thread"])
     count_shown(current_app, report)
     return dict(serialize_report(report), view=build_view(report))
 
@@ -142,7 +144,7 @@ def extension_lib(filename: str):
 # Rendering helpers
 
 
-def _render(text: str = "", subject: str = "", grammar: bool = True, report: Report | None = None,
+def _render(text: str = "", subject: str = "", grammar: bool = True, mode: str = "send", report: Report | None = None,
             error: str | None = None, notice: str | None = None, status: int = 200):
     # The cards show the API's answer; the view (marks, groups, numbers) is built from the report.
     result = serialize_report(report) if report is not None else None
@@ -152,6 +154,7 @@ def _render(text: str = "", subject: str = "", grammar: bool = True, report: Rep
         text=text,
         subject=subject,
         grammar=grammar,
+        mode=mode,
         result=result,
         view=view,
         error=error,
@@ -194,7 +197,7 @@ def apply_key(finding: Finding) -> str:
     return f"{finding.field}:{finding.start}:{finding.end}"
 
 
-def _apply_replacement(value: str, text: str, subject: str, grammar: bool):
+def _apply_replacement(value: str, text: str, subject: str, grammar: bool, mode: str = "send"):
     """Apply the replacement that `value` (apply_key, then the replacement's index and the
     rule) names to this same text."""
     try:
@@ -202,7 +205,7 @@ def _apply_replacement(value: str, text: str, subject: str, grammar: bool):
         start, end, j = int(start), int(end), int(j)
     except ValueError:
         return None
-    report = checker_of(current_app).check(text, subject, grammar)
+    report = checker_of(current_app).check(text, subject, grammar, mode=mode)
     finding = next((f for f in report.findings
                     if (f.field, f.start, f.end, f.rule) == (field, start, end, rule)), None)
     if finding is None or finding.start == finding.end or not (0 <= j < len(finding.replacements)):

@@ -4,7 +4,7 @@ Thresholds and severities over one pack, not separate packs:
 - quiet shows only what is clearly one-way: findings of rules whose measured precision on the
   real sets (two-reader agreed units, lint_rules/measured.json) is >= QUIET_MIN_PRECISION over at
   least QUIET_MIN_UNITS flagged units, whatever recall that costs; no style hints; grammar and
-  spelling errors only (no suggestions);
+  spelling errors only (no suggestions); readiness errors (unfilled placeholders: docs/readiness.md);
 - balanced is the pack as written;
 - thorough lowers the learned rules' thresholds (THOROUGH_LEARNED_SCALE of theirs) so they catch
   more, and shows a finding of a rule measured below THOROUGH_SUGGEST_BELOW as a suggestion:
@@ -58,7 +58,9 @@ def apply_profile(profile: str, findings: list[Finding], measured: dict) -> list
     if profile == "quiet":
         return [f for f in findings
                 if (f.category in ONE_WAY_CATEGORIES and clearly_one_way(f.rule, measured))
-                or (f.category in ("grammar", "spelling") and f.severity == "error")]
+                or (f.category in ("grammar", "spelling") and f.severity == "error")
+                # an unfilled placeholder is never noise: quiet keeps it (and the send guard with it)
+                or (f.category == "readiness" and f.severity == "error")]
     if profile == "thorough":
         out = []
         for f in findings:

@@ -32,6 +32,11 @@ def _flagged(example: str) -> str:
     return "".join(out)
 
 
+def _one_line(example: str) -> str:
+    """A whole-email example on one list line: its line breaks shown as ↵."""
+    return example.replace("\n", " ↵ ")
+
+
 def _measured_line(tally: dict | None, measured: bool) -> str:
     if not measured:
         return ""
@@ -50,15 +55,18 @@ def rule_page(rule, tally: dict | None = None, measured: bool = False) -> str:
              "## What it catches", "", rule.message, ""]
     if rule.description:
         lines += [rule.description, ""]
+    if rule.LEVEL == "text":  # scan rules: where they read and in which lint modes (docs/readiness.md)
+        lines += [f"Reads the {' and the '.join(rule.fields_in)}; runs in {' and '.join(rule.modes)} mode"
+                  + ("s" if len(rule.modes) > 1 else "") + " ([docs/readiness.md](../readiness.md)).", ""]
     lines += ["## Why it hurts a sales email", "", rule.why, ""]
     scored = rule.category in SCORED_CATEGORIES
     page = "\n".join(lines) + "\n" + _measured_line(tally, measured and scored)
     flags, passes = rule.examples.get("flag", []), rule.examples.get("pass", [])
     lines = []
     if flags:
-        lines += ["## Flags", ""] + [f"- {_flagged(e)}" for e in flags] + [""]
+        lines += ["## Flags", ""] + [f"- {_one_line(_flagged(e))}" for e in flags] + [""]
     if passes:
-        lines += ["## Passes", ""] + [f"- {e}" for e in passes] + [""]
+        lines += ["## Passes", ""] + [f"- {_one_line(e)}" for e in passes] + [""]
     lines += ["## What to write instead", ""]
     if rule.advice:
         lines += [rule.advice, ""]

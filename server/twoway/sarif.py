@@ -50,6 +50,8 @@ def sarif_log(results: list[tuple[str, "Report"]], pack) -> dict:
             "tool": {"driver": {"name": "Two-Way", "version": __version__, "rules": rules}},
             "columnKind": "utf16CodeUnits",
             "results": out,
+            # The lint mode of the run (send or template: docs/readiness.md).
+            "properties": {"mode": results[0][1].mode if results else "send"},
         }],
     }
 

@@ -14,7 +14,7 @@ from .version import __version__
 from .emailparse import ParsedEmail
 from .engine import Linter
 from .definitions import CATEGORIES
-from .findings import Finding
+from .findings import MODES, Finding
 from .grammar_service import GrammarService
 from .languagetool_answers import merge_findings
 from .pack import RulePack
@@ -31,6 +31,7 @@ class Report:
     grammar: str  # ok | partial | off | unavailable
     email: ParsedEmail
     profile: str = DEFAULT_PROFILE
+    mode: str = MODES[0]
 
 
 class Checker:
@@ -58,9 +59,11 @@ class Checker:
             self._thorough = Linter(RulePack(thorough_rules(self.pack.rules), self.pack.disabled))
         return self._thorough
 
-    def check(self, text: str, subject: str = "", grammar: bool = True, profile: str | None = None) -> Report:
+    def check(self, text: str, subject: str = "", grammar: bool = True, profile: str | None = None,
+              mode: str = MODES[0], thread: bool = False) -> Report:
+        """`mode` and `thread`: readiness (docs/readiness.md); `profile`: strictness (profiles.py)."""
         profile = profile or self.profile
-        result = self.linter_for(profile).lint(text, subject)
+        result = self.linter_for(profile).lint(text, subject, mode, thread)
         findings = apply_profile(profile, list(result.findings), self.measured)
         grammar_state = "off"
         if grammar:
@@ -70,7 +73,7 @@ class Checker:
             findings.sort(key=Finding.sort_key)
         stats = dict(result.stats)
         stats["categories"] = {c: sum(1 for f in findings if f.category == c) for c in CATEGORIES}
-        return Report(text, subject, findings, stats, grammar_state, result.email, profile)
+        return Report(text, subject, findings, stats, grammar_state, result.email, profile, mode)
 
     def close(self) -> None:
         self.grammar.close()

@@ -127,7 +127,9 @@ def test_a_20_mb_body_gives_bounded_cells_a_parquet_file_and_bounded_memory(tmp_
     assert big["rules"] and len(big["rules"].split()) == len(set(big["rules"].split()))
     assert max(len(v) for r in rows for v in r.values()) < 10_000
     assert pq.read_table(out / "results.parquet").num_rows == 2
-    assert peak_mb < 400, peak_mb
+    # The fault held the whole body several times over (849 MB); a cut body peaks at 320-420 MB
+    # here, depending on when the collector runs, so the bound sits well clear of both.
+    assert peak_mb < 550, peak_mb
 
 
 def test_a_parquet_failure_never_fails_the_run(tmp_path, monkeypatch, capsys):

@@ -149,10 +149,16 @@ def test_apply_a_replacement(page, live_server):
 def test_keyboard_only(page, live_server):
     page.goto(live_server.url + "/")
     order = []
-    for _ in range(6):
+    for _ in range(7):
         page.keyboard.press("Tab")
         order.append(page.evaluate("document.activeElement.id || document.activeElement.className"))
-    assert order == ["skip", "subject", "text", "grammar", "check", "copy"]
+    # The mode switch is one radio group: one Tab stop, arrows move within it.
+    assert order == ["skip", "subject", "text", "mode-send", "grammar", "check", "copy"]
+    page.focus("#mode-send")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.getElementById('mode-template').checked")
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate("document.getElementById('mode-send').checked")
     page.focus("#text")
     page.keyboard.type(ONE_WAY_EMAIL)
     page.focus("#check")

@@ -3,9 +3,17 @@ Mute rule, a wording applied (fixed, once), and an edit that makes a rule stop f
 own); the team's stats show exactly those counts."""
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import pytest
 
-from conftest import LiveServer
+# The page suite's live server (tests/page/conftest.py), loaded by path: "conftest" alone names
+# whichever conftest module Python imported first.
+_spec = importlib.util.spec_from_file_location("page_conftest", Path(__file__).with_name("conftest.py"))
+_page_conftest = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_page_conftest)
+LiveServer = _page_conftest.LiveServer
 
 pytestmark = pytest.mark.browser
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -136,9 +137,12 @@ class CountStore:
             try:
                 upgrade(self.engine())
             except sa.exc.OperationalError:
-                # Another process migrating this SQLite file at the same moment: its schema will do.
-                if self.backend != "sqlite" or current_revision(self.engine()) is None:
+                if self.backend != "sqlite":
                     raise
+                # Another process (or app) migrating this SQLite file at the same moment: once it
+                # has committed, the upgrade finds the schema current.
+                time.sleep(0.2)
+                upgrade(self.engine())
             self._migrated = True
 
     def add(self, batch: dict[tuple[str, ...], int]) -> None:

@@ -9,10 +9,11 @@ from .metric import METRICS, MetricRule
 from .pattern import PatternRule, SentenceRule
 from .phrases import PhraseRule
 from .ratio import RatioRule
+from .scan import ScanRule
 
 RULE_TYPES: dict[str, type[Rule]] = {
-    cls.TYPE: cls for cls in (PhraseRule, PatternRule, CooccurrenceRule, ClassifierRule, MetricRule, RatioRule)
+    cls.TYPE: cls for cls in (PhraseRule, PatternRule, CooccurrenceRule, ClassifierRule, MetricRule, RatioRule, ScanRule)
 }
 
 __all__ = ["RULE_TYPES", "METRICS", "Fields", "Rule", "RulePackError", "SentenceRule", "PhraseRule", "PatternRule",
-           "CooccurrenceRule", "ClassifierRule", "MetricRule", "RatioRule"]
+           "CooccurrenceRule", "ClassifierRule", "MetricRule", "RatioRule", "ScanRule"]

@@ -21,6 +21,7 @@ from ..pronouns import PRONOUN_SETS
 from ..sentences import normalize_apostrophes
 from ..word_features import sentence_features
 from .base import Fields, Rule
+from .linear import ModelFile, ModelFileError, load_model_file
 
 # Extra log-odds a learned rule needs on a sentence a rule of another category already flagged.
 CROSS_MARGIN = 6.0
@@ -57,7 +58,7 @@ class NaiveBayes:
 @dataclass
 class ClassifierRule(Rule):
     TYPE: ClassVar[str] = "classifier"
-    FIELDS: ClassVar[frozenset[str]] = frozenset({"training", "threshold", "unless", "requires", "families", "guards"})
+    FIELDS: ClassVar[frozenset[str]] = frozenset({"training", "threshold", "unless", "requires", "families", "guards", "model"})
     PASS: ClassVar[int] = 1
 
     threshold: float = 6.0
@@ -71,6 +72,10 @@ class ClassifierRule(Rule):
     family_model: dict = field(default_factory=dict, repr=False)
     family_ids: dict = field(default_factory=dict, repr=False)
     families: dict = field(default_factory=dict, repr=False)
+    # A shipped linear model (rules/linear.py) instead of naive Bayes over `training`: it judges
+    # every sentence, adds a flag the hand-written rules missed and, where its probability is
+    # under the threshold, withdraws theirs (a rule that does not hold on unseen senders).
+    linear: ModelFile | None = field(default=None, repr=False)
 
     @classmethod
     def from_mapping(cls, common: dict, fields: Fields) -> "ClassifierRule":
@@ -81,6 +86,19 @@ class ClassifierRule(Rule):
                                                       for k, v in families.items()):
             fields.fail("families", "must map family names to rule ids")
         threshold = fields.number("threshold")
+        model_name = fields.get("model")
+        if model_name is not None:
+            if not isinstance(model_name, str):
+                fields.fail("model", "must be a file name")
+            try:
+                linear = shared_model((Path(fields.base_dir) / model_name).resolve())
+            except ModelFileError as exc:
+                fields.fail("model", str(exc))
+            if common["category"] not in linear.categories:
+                fields.fail("model", f"{model_name} has no weights for {common['category']}")
+            # `threshold` is the model's probability bar (a profile may scale it, as for naive Bayes)
+            return cls(**common, linear=linear, threshold=linear.categories[common["category"]].threshold,
+                       unless=fields.search_regex("unless"))
         records = load_training(fields, fields.str_list("training", required=True))
         category = common["category"]
         featured = [(sentence_features(text), labels, family) for text, labels, family in records]
@@ -109,6 +127,8 @@ class ClassifierRule(Rule):
         return self.model.score(sentence_features(text))
 
     def check_sentence(self, sentence, found: list[Finding]) -> Finding | None:
+        if self.linear is not None:
+            return self.judge(sentence, found)
         # A safety net for what the hand-written rules missed: not where a rule of its own
         # category spoke, and only when sure where a rule of another category already coaches
         # the sentence (a vague second card is noise, a second label is not).
@@ -125,6 +145,26 @@ class ClassifierRule(Rule):
         if self.model.score(features) <= bar:
             return None
         return self.worded_finding(len(sentence.sentence.text), features)
+
+    def judge(self, sentence, found: list[Finding]) -> Finding | None:
+        """The linear model's verdict on the sentence for this category: a flag of its own where
+        no hand-written rule spoke, and the hand-written flags withdrawn where it is unsure.
+        Its features see the hand-written rules' findings as they were before any learned rule
+        acted (computed once per sentence, whichever learned rule asks first)."""
+        buckets = sentence.__dict__.get("learned_buckets")
+        if buckets is None:
+            buckets = self.linear.features(sentence.text, sentence.sentence.kind, sentence.position,
+                                           [(f.rule, f.category) for f in found])
+            sentence.__dict__["learned_buckets"] = buckets
+        model = self.linear.categories[self.category]
+        mine = [f for f in found if f.category == self.category]
+        if model.probability(buckets) >= self.threshold:
+            if mine or (self.unless is not None and self.unless.search(sentence.text)):
+                return None
+            return self.finding(0, len(sentence.sentence.text))
+        if self.linear.meta.get("config", {}).get("veto", True):
+            found[:] = [f for f in found if f.category != self.category]
+        return None
 
     def worded_finding(self, end: int, features: set[str]) -> Finding:
         """The whole sentence, worded like the hand-written rule of the family it most resembles."""
@@ -186,3 +226,15 @@ def load_training(fields: Fields, names: list[str]) -> list[tuple[str, frozenset
     if not records:
         fields.fail("training", "no labelled sentences")
     return records
+
+
+_MODELS: dict = {}
+
+
+def shared_model(path: Path) -> ModelFile:
+    """One parsed copy of a model file per process (both learned rules read the same file)."""
+    key = (str(path), path.stat().st_mtime_ns if path.exists() else 0)
+    if key not in _MODELS:
+        _MODELS.clear()
+        _MODELS[key] = load_model_file(path)
+    return _MODELS[key]

@@ -105,7 +105,12 @@ def _lower_literals(pattern: str) -> str:
     """The pattern with its literal characters lower-cased; escapes (\\S, \\W, \\B) kept as they are."""
     out, i = [], 0
     while i < len(pattern):
-        if pattern[i] == "\\" and i + 1 < len(pattern):
+        if pattern.startswith(("(?P<", "(?P="), i):  # a group's name is syntax, not a literal
+            end = pattern.find(">" if pattern[i + 3] == "<" else ")", i)
+            end = len(pattern) - 1 if end < 0 else end
+            out.append(pattern[i:end + 1])
+            i = end + 1
+        elif pattern[i] == "\\" and i + 1 < len(pattern):
             out.append(pattern[i:i + 2])
             i += 2
         else:

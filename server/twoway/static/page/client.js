@@ -3,7 +3,7 @@
  * view model, "view"), with the token as a bearer header when there is one.
  *
  *   globalThis.TwoWayPageClient = {
- *     lint(url, {text, subject, grammar}, token, signal) -> Promise<{status, ok, body}>
+ *     lint(url, {text, subject, grammar, mode}, token, signal) -> Promise<{status, ok, body}>
  *         body is the parsed JSON answer, or {} when the answer was not JSON.
  *     feedback(url, body, token)   POST /api/v1/feedback (codes only: TwoWayFeedback.body); best effort
  *   }

@@ -24,6 +24,8 @@
   var textEl = document.getElementById("text");
   var subjectEl = document.getElementById("subject");
   var grammarEl = document.getElementById("grammar");
+  var templateModeEl = document.getElementById("mode-template");
+  var sendModeEl = document.getElementById("mode-send");
   var tokenField = document.getElementById("token-field");
   var tokenEl = document.getElementById("token");
   var copyBtn = document.getElementById("copy");
@@ -110,7 +112,8 @@
     inflight = controller;
     var mine = ++seq;
     setStatus("Checking…", true);
-    var payload = { text: text, subject: subject, grammar: !!(grammarEl && grammarEl.checked) };
+    var payload = { text: text, subject: subject, grammar: !!(grammarEl && grammarEl.checked),
+                    mode: templateModeEl && templateModeEl.checked ? "template" : "send" };
     return Client.lint(apiUrl, payload, Store.getToken(), controller ? controller.signal : undefined).then(function (answer) {
       if (mine !== seq) return;
       var body = answer.body;
@@ -272,6 +275,7 @@
   textEl.addEventListener("input", schedule);
   subjectEl.addEventListener("input", schedule);
   if (grammarEl) grammarEl.addEventListener("change", lintNow);
+  [templateModeEl, sendModeEl].forEach(function (el) { if (el) el.addEventListener("change", lintNow); });
   textEl.addEventListener("keydown", function (ev) {
     if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); lintNow(); }
   });
