@@ -22,6 +22,7 @@ from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..definitions import CATEGORIES
 from ..definitions import VERDICTS as DEFINED_VERDICTS
 from .threads import FIRST_TOUCH, FOLLOW_UP, NO, STAGE_WORDS, YES
 
@@ -252,7 +253,9 @@ def analyse(data: OutcomeData) -> Analysis:
     verdict_names = {i: v for v, i in data.verdict_ids.items()}
     for code in sorted(set(verdicts.tolist())):
         out.groups.append(compare(f"verdict:{verdict_names[code]}", verdicts == code))
-    for category, bit in sorted(data.category_ids.items(), key=lambda kv: kv[1]):
+    # In the defined order, not the order emails arrived in (the Dask and local runs agree).
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    for category, bit in sorted(data.category_ids.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])):
         out.groups.append(compare(f"category:{category}", (categories >> bit) & 1 == 1))
     by_rule = np.bincount(rules, minlength=len(data.rule_ids)) if len(rules) else np.zeros(len(data.rule_ids))
     for rule_id, index in sorted(data.rule_ids.items(), key=lambda kv: (-by_rule[kv[1]], kv[0])):
