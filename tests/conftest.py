@@ -85,7 +85,9 @@ HEAVY = ("grammar", "browser", "serving", "slow", "load", "realdata")
 # Whole files that start processes (the CLI, the audit's pools, a nested run) or search widely
 # (hypothesis); single slow tests carry @pytest.mark.slow themselves.
 SLOW_FILES = {"test_wheel.py", "test_process_guard.py", "test_audit_dask.py", "test_audit_run.py",
-              "test_cli_input.py", "test_properties.py"}
+              "test_cli_input.py", "test_properties.py",
+              # feedback: concurrent writer processes on SQLite and a real PostgreSQL, and gunicorn
+              "test_counts.py", "test_gunicorn.py"}
 BROWSER_FIXTURES = {"playwright_instance", "browser", "firefox", "ff", "driver"}
 
 
