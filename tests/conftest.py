@@ -87,7 +87,9 @@ HEAVY = ("grammar", "browser", "serving", "slow", "load", "realdata")
 SLOW_FILES = {"test_wheel.py", "test_process_guard.py", "test_audit_dask.py", "test_audit_run.py",
               "test_cli_input.py", "test_properties.py",
               # feedback: concurrent writer processes on SQLite and a real PostgreSQL, and gunicorn
-              "test_counts.py", "test_gunicorn.py"}
+              "test_counts.py", "test_gunicorn.py",
+              # the audit CLI in a process per case, and statsmodels' fits on generated mailboxes
+              "test_audit_resilience.py", "test_outcomes.py"}
 BROWSER_FIXTURES = {"playwright_instance", "browser", "firefox", "ff", "driver"}
 
 
