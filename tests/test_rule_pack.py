@@ -141,3 +141,20 @@ def test_the_team_pack_in_docs_rules_md_works(tmp_path):
     pack = load_pack(BUNDLED_RULES_DIR, tmp_path)
     assert "style.too-short" in pack.disabled
     assert check_rule_examples(pack.by_id("acme.discount-talk")) == []
+
+
+def test_the_learned_model_never_withdraws_a_team_rules_flag(tmp_path):
+    """The model withdraws bundled flags it judges unsure (it learned what they are worth on real
+    mail); a team's own rule is the team's call. Seen: the second of two team-flagged sentences
+    lost its flag to the model, so a reloaded team rule looked absent."""
+    from twoway.engine import Linter
+
+    rule = GOOD_RULE.replace("team.asap", "team.deltazebra").replace("[asap]", "[act deltazebra now]") \
+        .replace('["Reply [[ASAP]].", "Need it [[asap]].", "[[ASAP]], please."]', '["Please [[act deltazebra now]]."]') \
+        .replace('["No need to answer asap.", "Whenever suits you.", "Take your time."]', '["Whenever suits you."]')
+    linter = Linter(load_pack(BUNDLED_RULES_DIR, write(tmp_path, "rules:" + rule)))
+    found = linter.lint("Please sign the form. Act deltazebra now.").findings
+    assert "team.deltazebra" in [f.rule for f in found]
+    # The same words as a bundled rule's flag would be the model's to judge: the team flag is exempt by origin.
+    assert all(r.team for r in load_pack(None, tmp_path).rules)
+    assert not any(r.team for r in load_pack(BUNDLED_RULES_DIR).rules)

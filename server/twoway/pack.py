@@ -162,7 +162,7 @@ def build_rule(raw: object, file: Path, linear: bool = False) -> Rule:
         id=rule_id, type=kind, category=category, severity=severity, message=fields.text("message"),
         why=fields.text("why"), replacements=tuple(replacements), advice=advice,
         examples={"flag": list(examples.get("flag") or []), "pass": list(examples.get("pass") or [])},
-        source=file.name, description=fields.text("description", required=False),
+        source=file.name, description=fields.text("description", required=False), team=linear,
     )
     return rule_type.from_mapping(common, fields)
 

@@ -98,6 +98,7 @@ class Rule:
     examples: dict
     source: str
     description: str = ""
+    team: bool = False  # from a team's pack (TWOWAY_RULES_DIR), not the bundled one
 
     TYPE: ClassVar[str] = ""
     FIELDS: ClassVar[frozenset[str]] = frozenset()

@@ -76,6 +76,7 @@ class ClassifierRule(Rule):
     # every sentence, adds a flag the hand-written rules missed and, where its probability is
     # under the threshold, withdraws theirs (a rule that does not hold on unseen senders).
     linear: ModelFile | None = field(default=None, repr=False)
+    team_rule_ids: frozenset = frozenset()
 
     @classmethod
     def from_mapping(cls, common: dict, fields: Fields) -> "ClassifierRule":
@@ -122,6 +123,9 @@ class ClassifierRule(Rule):
                 raise RulePackError(self.source, self.id, "families", f"{family}: unknown rule id {rule_id!r}")
         # A family whose rule is turned off falls back to this rule's own wording.
         self.families = {family: active[rule_id] for family, rule_id in self.family_ids.items() if rule_id in active}
+        # The model learned what the bundled rules' flags are worth; a team's own rule is the
+        # team's call, so the model never withdraws its flags.
+        self.team_rule_ids = frozenset(rule_id for rule_id, rule in every.items() if rule.team)
 
     def score(self, text: str) -> float:
         return self.model.score(sentence_features(text))
@@ -163,7 +167,7 @@ class ClassifierRule(Rule):
                 return None
             return self.finding(0, len(sentence.sentence.text))
         if self.linear.meta.get("config", {}).get("veto", True):
-            found[:] = [f for f in found if f.category != self.category]
+            found[:] = [f for f in found if f.category != self.category or f.rule in self.team_rule_ids]
         return None
 
     def worded_finding(self, end: int, features: set[str]) -> Finding:
