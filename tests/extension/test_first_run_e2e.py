@@ -9,6 +9,8 @@ import time
 
 import pytest
 
+from twoway.definitions import CATEGORIES
+
 from ext_harness import (GMAIL_URL, SITE_URL, Browser, ServerHandle, badge_info, gmail_dialog_fragment, page_html,
                          wait_highlight, wait_until)
 
@@ -179,7 +181,7 @@ def test_only_what_the_rep_writes_is_sent(playwright_instance, counting):
         assert sent.startswith("Thanks Sam, see below.") and "quota" not in sent and "sign today" not in sent
         assert "wrote" not in sent
         # Every category off: nothing is sent.
-        b.set_settings(categories={k: False for k in ("pressure", "self_focus", "grammar", "spelling", "style")})
+        b.set_settings(categories={k: False for k in CATEGORIES})
         page.wait_for_function("() => document.querySelectorAll('twoway-badge').length === 0")
         page.locator("#note").click()
         page.keyboard.type(" More.")
