@@ -31,16 +31,14 @@ def _interval(low: float | None, high: float | None) -> str:
     return f"{_points(low)} to {_points(high)}"
 
 
+# The group's own note (outcomes.GroupOutcome.note), with what the interval says for a reader.
+_WHY = {"fewer replies": " (the interval is below zero)", "more replies": " (the interval is above zero)",
+        "no clear difference": " (the interval holds zero)"}
+
+
 def _reading(group: GroupOutcome) -> str:
-    if not group.enough:
-        return TOO_FEW
-    if group.ci_low is None:
-        return "—"
-    if group.ci_high < 0:
-        return "fewer replies (the interval is below zero)"
-    if group.ci_low > 0:
-        return "more replies (the interval is above zero)"
-    return "no clear difference (the interval holds zero)"
+    note = group.note
+    return note + _WHY.get(note, "") if note else "—"
 
 
 def _label(group: GroupOutcome) -> str:
