@@ -110,6 +110,10 @@ def test_by_source_scoring_counts_agreed_units_only():
     # a source where a figure is undefined (no flags, no positives) is left out of mean and worst
     assert summary["worst"][("self_focus", "recall")] == 0.5
     assert "| **mean** |" in format_by_source({"src/one": scores})
+    # the units counted, with their text, for reading the errors (`--by-source --details`)
+    assert sorted((d["email_id"], d["start"], d["category"], d["outcome"]) for d in scores["details"]) == [
+        ("a", 0, "pressure", "tp"), ("a", 20, "pressure", "fp")]
+    assert scores["details"][0]["text"] == "x" * 10 and scores["details"][0]["source"] == "src/one"
 
 
 def test_evaluate_by_source_without_the_sets_says_what_to_give(tmp_path, capsys):

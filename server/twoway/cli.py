@@ -83,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
                          "beside a checkout, which is not shipped)")
     evaluate.add_argument("file", nargs="?", help="a JSONL file of labelled sentences, or a real-world directory")
     evaluate.add_argument("--rules-dir")
-    evaluate.add_argument("--details", metavar="OUT", help="real-world mode: write every TP, FP and FN unit here")
+    evaluate.add_argument("--details", metavar="OUT", help="real-world mode and --by-source: write every TP, FP and FN unit here "
+                               "(JSON lines; with --by-source, as the fold that held its source out scored it)")
     evaluate.add_argument("--by-source", action="store_true",
                           help="leave one source out over the two-reader labelled real-email sets: the "
                                "learned model is re-trained without each source and scored on it")
@@ -411,6 +412,9 @@ def _evaluate_by_source(args) -> int:
         how = "nothing in the pack is fitted to these sets"
     print(f"leave-one-source-out over {len(results)} sources ({how}); units where both readers agree")
     print(format_by_source(results))
+    if args.details:  # each source's units as its own held-out fold scored them
+        Path(args.details).write_text("".join(json.dumps(row, ensure_ascii=False) + "\n"
+                                              for r in results.values() for row in r["details"]), encoding="utf-8")
     return EXIT_OK
 
 

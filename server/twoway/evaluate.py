@@ -199,8 +199,10 @@ def linted_spans(linter: Linter, email: LabelledEmail) -> tuple[list[tuple[int, 
 
 
 def score_linted(emails: list[LabelledEmail], linted: dict) -> dict:
-    """Unit P/R per category and the alignment score's email AUC, as score.py counts them."""
+    """Unit P/R per category and the alignment score's email AUC, as score.py counts them; under
+    "details", every unit counted (tp, fp, fn) with its text, for reading the errors."""
     counts = {c: {"tp": 0, "fp": 0, "fn": 0} for c in ONE_WAY_CATEGORIES}
+    details = []
     positives, negatives = [], []
     for email in emails:
         spans, score = linted[email.id]
@@ -213,12 +215,15 @@ def score_linted(emails: list[LabelledEmail], linted: dict) -> dict:
                 key = ("tp" if gold[c] else "fp") if flagged else ("fn" if gold[c] else None)
                 if key:
                     counts[c][key] += 1
+                    details.append({"source": email.source, "email_id": email.id, "start": start, "end": end,
+                                    "category": c, "outcome": key, "text": email.text[start:end]})
     out = {}
     for c, n in counts.items():
         out[c] = {"precision": n["tp"] / (n["tp"] + n["fp"]) if n["tp"] + n["fp"] else float("nan"),
                   "recall": n["tp"] / (n["tp"] + n["fn"]) if n["tp"] + n["fn"] else float("nan"), **n}
     out["auc"] = roc_auc(negatives, positives)  # a higher score is more two-way
     out["emails"] = len(emails)
+    out["details"] = details
     return out
 
 

@@ -43,6 +43,7 @@ from .caches import SharedSentenceCache
 from .findings import Finding
 from .languagetool_answers import SEPARATOR, dedupe, parse_answer
 from .languagetool_client import LanguageToolUnavailable, base_url, make_client
+from .load import waiting_elsewhere
 from .sentences import Sentence, split_sentences
 
 log = logging.getLogger("twoway.grammar")
@@ -154,7 +155,8 @@ class GrammarService:
             client = self._client
             future = self._pool.submit(self._check_sentences, client, batch)
             try:
-                known.update(future.result(timeout=self.timeout))
+                with waiting_elsewhere():  # this lint's CPU turn is someone else's meanwhile
+                    known.update(future.result(timeout=self.timeout))
             except Exception:  # late, refused, unreadable: never a 500 because of LanguageTool
                 # This lint goes without grammar. Whether LanguageTool itself is down is for the
                 # watcher's probe to say, now: one slow or odd text must not turn grammar off

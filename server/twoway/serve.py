@@ -10,7 +10,9 @@ Each worker is a TwoWayWorker (gunicorn's threaded worker, adapted):
 - a few request threads (TWOWAY_THREADS): a lint that waits for LanguageTool or reads a long
   text no longer holds the whole worker; the CPU is shared between the lints of a worker by the
   interpreter's switch interval, so a long text costs its sender, not everyone behind it; lints
-  with a body over BIG_LINT_BYTES take turns on a lane of one thread;
+  with a body over BIG_LINT_BYTES take turns on a lane of one thread; the other lint threads
+  take turns at the CPU, one at a time, and give the turn up while they wait for LanguageTool
+  (fewer threads after the interpreter's lock: the main loop and /healthz get it sooner);
 - /healthz never waits behind lints: the main thread looks at a request's first bytes before it
   queues it, and a health check goes to a thread of its own; /healthz says "busy" when lints
   wait in this worker's queue for longer than BUSY_WAIT;
@@ -52,6 +54,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from functools import partial
 from typing import Any, Callable, Mapping
 
@@ -59,6 +62,8 @@ from gunicorn.app.base import BaseApplication
 from gunicorn import util
 from gunicorn.arbiter import Arbiter
 from gunicorn.workers.gthread import TConn, ThreadWorker
+
+from . import load
 
 log = logging.getLogger("twoway")
 
@@ -76,6 +81,8 @@ def default_workers() -> int:
 SWITCH_INTERVAL = 0.001
 # A lint that has waited this long in a worker's queue makes /healthz say "busy".
 BUSY_WAIT = 1.0
+# Lint threads of a worker that lint at once (the rest wait for LanguageTool or for a turn).
+CPU_TURNS = 1
 # Lint requests with a larger body run on the worker's lane for long texts (one at a time).
 BIG_LINT_BYTES = 16 * 1024
 # Requests with a larger body: memory is handed back to the system after them (malloc_trim).
@@ -156,8 +163,6 @@ class TwoWayWorker(ThreadWorker):
     timeouts answered in JSON, and JSON error pages (see the module's docstring)."""
 
     def init_process(self):
-        from . import load
-
         util.write_error = write_json_error  # in this worker process only
         # Lint threads are CPU-bound: a shorter switch interval lets the main loop and a health
         # check take the interpreter sooner (5 ms by default, each time it is asked for).
@@ -165,7 +170,10 @@ class TwoWayWorker(ThreadWorker):
         self.health_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="twoway-health")
         # Long texts take turns on a lane of one thread: a sender of big texts shares the worker
         # with everyone else instead of taking every thread of it.
-        self.big_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="twoway-big")
+        # The other lint threads take turns at linting, CPU_TURNS at a time (load.py says why).
+        turns = load.take_cpu_turns(CPU_TURNS)
+        self.big_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="twoway-big",
+                                           initializer=turns.exempt)
         self.big_waiting = 0
         self.lock = threading.Lock()
         self.waiting: dict[int, float] = {}  # id(conn) -> when it was queued for a thread
@@ -214,15 +222,28 @@ class TwoWayWorker(ThreadWorker):
             self.finish_request(conn, _done(self.handle(conn)))
             return
         big = not health and _declared_length(head) > BIG_LINT_BYTES
+        # A request whose every byte is here is handled under a CPU turn from start to end (no
+        # read can block while it holds the turn); any other under a turn for its lint only.
+        whole = not health and not big and self._whole_request_here(conn, head)
         if not health:
             with self.lock:
                 self.waiting[id(conn)] = time.monotonic()
                 self.big_waiting += big
         pool = self.health_pool if health else self.big_pool if big else self.tpool
-        fs = pool.submit(self._handle_counted, conn, health, big)
+        fs = pool.submit(self._handle_counted, conn, health, big, whole)
         fs.add_done_callback(lambda fut: self.method_queue.defer(self.finish_request, conn, fut))
 
-    def _handle_counted(self, conn: TConn, health: bool, big: bool = False):
+    def _whole_request_here(self, conn: TConn, head: bytes) -> bool:
+        """The request line, headers and Content-Length body are all in the socket's buffer."""
+        end = head.find(b"\r\n\r\n")
+        if end < 0:
+            return False
+        size = end + 4 + _declared_length(head[:end + 2])
+        if size > len(head):
+            head = self._first_bytes(conn, size)
+        return len(head) >= size
+
+    def _handle_counted(self, conn: TConn, health: bool, big: bool = False, whole: bool = False):
         if health:
             return self.handle(conn)
         key = id(conn)
@@ -231,7 +252,8 @@ class TwoWayWorker(ThreadWorker):
             self.big_waiting -= big
             self.running[key] = (time.monotonic(), conn)
         try:
-            return self.handle(conn)
+            with load.cpu_turn() if whole else nullcontext():
+                return self.handle(conn)
         finally:
             with self.lock:
                 self.running.pop(key, None)

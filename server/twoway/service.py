@@ -17,6 +17,7 @@ from .definitions import CATEGORIES
 from .findings import MODES, Finding
 from .grammar_service import GrammarService
 from .languagetool_answers import merge_findings
+from .load import cpu_turn
 from .pack import RulePack
 from .packcache import folder_fingerprint, shared_pack
 from .profiles import DEFAULT_PROFILE, PROFILES, apply_profile, load_measured, thorough_rules
@@ -63,8 +64,9 @@ class Checker:
               mode: str = MODES[0], thread: bool = False) -> Report:
         """`mode` and `thread`: readiness (docs/readiness.md); `profile`: strictness (profiles.py)."""
         profile = profile or self.profile
-        result = self.linter_for(profile).lint(text, subject, mode, thread)
-        findings = apply_profile(profile, list(result.findings), self.measured)
+        with cpu_turn():  # a serving worker's lint threads take turns (load.py says why)
+            result = self.linter_for(profile).lint(text, subject, mode, thread)
+            findings = apply_profile(profile, list(result.findings), self.measured)
         grammar_state = "off"
         if grammar:
             # LanguageTool reads the same sentences the rules did: the rep's own words only.

@@ -43,7 +43,11 @@ class TrainingConfig:
     iterations: int = 120
     veto: bool = True
     # Flag at or above these probabilities (hyperparameters, chosen by the leave-one-source-out score).
-    thresholds: dict = field(default_factory=lambda: {"pressure": 0.6, "self_focus": 0.5})
+    thresholds: dict = field(default_factory=lambda: {"pressure": 0.5, "self_focus": 0.5})
+    # Hand-written flags are withdrawn only under these probabilities (None: the flag threshold):
+    # the model must be surer that a hand flag is wrong than it must be to raise its own. Chosen
+    # by the leave-one-source-out score among 0.15-0.6 (docs/accuracy.md).
+    veto_below: dict | None = field(default_factory=lambda: {"pressure": 0.3, "self_focus": 0.4})
     # True: choose each threshold from data instead, by leave-one-source-out inside the training sources.
     inner_thresholds: bool = False
 
@@ -223,7 +227,8 @@ def fit_model(rows: list[Row], config: TrainingConfig) -> ModelFile:
         categories[c] = model
     meta = {"rows": {s: sum(r.source == s for r in rows) for s in sorted({r.source for r in rows})},
             "config": {"l2": config.l2, "recipe_weight": config.recipe_weight, "char_grams": config.char_grams,
-                       "veto": config.veto, "thresholds": config.thresholds},
+                       "veto": config.veto, "thresholds": config.thresholds,
+                       **({"veto_below": config.veto_below} if config.veto_below else {})},
             "sources": len(real_sources)}
     return ModelFile(BUCKETS, config.char_grams, categories, meta)
 

@@ -187,6 +187,29 @@ def test_healthz_answers_on_its_own_lane_and_says_busy_when_lints_queue():
         fake.close()
 
 
+def test_a_lint_waiting_for_grammar_gives_its_cpu_turn_to_the_next_lint():
+    """Lint threads take turns at the CPU, one at a time (load.py: fewer threads after the
+    interpreter's lock keep /healthz p99 under 100 ms at 128 clients); a lint waiting for
+    LanguageTool must give its turn up, or every lint of the worker waits for LanguageTool."""
+    fake = SlowLanguageTool(delay=4.0)
+    server = ServeProcess(workers=1, env={"TWOWAY_LANGUAGETOOL": fake.url, "TWOWAY_LANGUAGETOOL_TIMEOUT": "8",
+                                          "TWOWAY_THREADS": "2"})
+    try:
+        answered: list[str] = []
+        with ThreadPoolExecutor(1) as pool:
+            waiting = pool.submit(post_lint, server.url, "He go to the store today.", True, 60)
+            waiting.add_done_callback(lambda _: answered.append("grammar"))
+            time.sleep(1.0)  # the first lint now waits 4 s for LanguageTool
+            quick = post_lint(server.url, "Thanks for the call. Would Tuesday suit you?", False, 30)
+            answered.append("no grammar")
+            assert waiting.result().status_code == 200
+        assert quick.status_code == 200
+        assert answered == ["no grammar", "grammar"]
+    finally:
+        server.stop()
+        fake.close()
+
+
 @pytest.mark.parametrize("request_bytes, status", [
     (b"GET /healthz?" + b"a" * 5000 + b" HTTP/1.1\r\nHost: localhost\r\n\r\n", 414),
     (b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n" + b"".join(b"X-H%d: v\r\n" % i for i in range(60)) + b"\r\n", 431),

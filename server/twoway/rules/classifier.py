@@ -162,13 +162,22 @@ class ClassifierRule(Rule):
             sentence.__dict__["learned_buckets"] = buckets
         model = self.linear.categories[self.category]
         mine = [f for f in found if f.category == self.category]
-        if model.probability(buckets) >= self.threshold:
+        probability = model.probability(buckets)
+        if probability >= self.threshold:
             if mine or (self.unless is not None and self.unless.search(sentence.text)):
                 return None
             return self.finding(0, len(sentence.sentence.text))
-        if self.linear.meta.get("config", {}).get("veto", True):
+        if mine and probability < self.veto_below():
             found[:] = [f for f in found if f.category != self.category or f.rule in self.team_rule_ids]
         return None
+
+    def veto_below(self) -> float:
+        """Hand-written flags of this category are withdrawn under this probability: the model
+        must be surer that a flag is wrong than it must be to raise one of its own."""
+        config = self.linear.meta.get("config", {})
+        if not config.get("veto", True):
+            return 0.0
+        return float(config.get("veto_below", {}).get(self.category, self.threshold))
 
     def worded_finding(self, end: int, features: set[str]) -> Finding:
         """The whole sentence, worded like the hand-written rule of the family it most resembles."""
