@@ -50,6 +50,9 @@ class TrainingConfig:
     veto_below: dict | None = field(default_factory=lambda: {"pressure": 0.3, "self_focus": 0.4})
     # True: choose each threshold from data instead, by leave-one-source-out inside the training sources.
     inner_thresholds: bool = False
+    # True: choose each veto bar from VETO_BARS by leave-one-source-out inside the training
+    # sources (the bar a fold uses is then fitted without its held-out source too).
+    inner_veto: bool = False
 
 
 @dataclass
@@ -209,26 +212,66 @@ def choose_threshold(scored: list[tuple[float, bool]], floor: float) -> float:
     return max(best, 0.05)
 
 
+# The veto bars `inner_veto` chooses among, and what the choice must keep out of fold.
+VETO_BARS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+VETO_MEAN_PRECISION = 0.85
+VETO_WORST_PRECISION = 0.70
+
+
+def choose_veto_bar(scored: list[tuple[str, float, bool, bool]], threshold: float) -> float:
+    """`scored`: (source, out-of-fold probability, a hand rule of the category fired, gold) per
+    sentence. The bar with the best mean recall over sources whose sentence precision keeps
+    VETO_MEAN_PRECISION on average and VETO_WORST_PRECISION at worst; the flag threshold itself
+    (withdraw every flag under it) when none does."""
+    best = (-1.0, threshold)
+    for bar in VETO_BARS:
+        if bar > threshold:
+            continue
+        precisions, recalls = [], []
+        for source in sorted({s for s, *_ in scored}):
+            flags = [(p >= threshold or (hand and p >= bar), gold) for s, p, hand, gold in scored if s == source]
+            tp = sum(f and g for f, g in flags)
+            fp = sum(f and not g for f, g in flags)
+            fn = sum(g and not f for f, g in flags)
+            if tp + fp:
+                precisions.append(tp / (tp + fp))
+            if tp + fn:
+                recalls.append(tp / (tp + fn))
+        if not precisions or not recalls:
+            continue
+        if sum(precisions) / len(precisions) < VETO_MEAN_PRECISION or min(precisions) < VETO_WORST_PRECISION:
+            continue
+        recall = sum(recalls) / len(recalls)
+        if recall > best[0]:
+            best = (recall, bar)
+    return best[1]
+
+
 def fit_model(rows: list[Row], config: TrainingConfig) -> ModelFile:
-    """Weights on every row given; thresholds by leave-one-source-out over the real sources in them."""
+    """Weights on every row given; thresholds and veto bars fixed, or chosen by
+    leave-one-source-out over the real sources in them."""
     categories = {}
     real_sources = sorted({r.source for r in rows if r.source != "recipe"})
+    veto_below = dict(config.veto_below or {})
     for c in ONE_WAY_CATEGORIES:
         model = fit_category(rows, c, config)
         model.threshold = config.thresholds[c]
-        if config.inner_thresholds and len(real_sources) > 1:
+        if (config.inner_thresholds or config.inner_veto) and len(real_sources) > 1:
             scored = []
             for source in real_sources:
                 fold = fit_category([r for r in rows if r.source != source], c, config)
                 for r in rows:
                     if r.source == source and r.gold[c] is not None:
-                        scored.append((fold.probability(r.buckets), r.gold[c]))
-            model.threshold = choose_threshold(scored, config.precision_floor)
+                        scored.append((source, fold.probability(r.buckets), "rc:" + c in r.names, r.gold[c]))
+            if config.inner_thresholds:
+                model.threshold = choose_threshold([(p, g) for _, p, _, g in scored], config.precision_floor)
+            if config.inner_veto:
+                veto_below[c] = choose_veto_bar(scored, model.threshold)
         categories[c] = model
     meta = {"rows": {s: sum(r.source == s for r in rows) for s in sorted({r.source for r in rows})},
             "config": {"l2": config.l2, "recipe_weight": config.recipe_weight, "char_grams": config.char_grams,
                        "veto": config.veto, "thresholds": config.thresholds,
-                       **({"veto_below": config.veto_below} if config.veto_below else {})},
+                       **({"veto_below": veto_below} if veto_below else {})},
             "sources": len(real_sources)}
     return ModelFile(BUCKETS, config.char_grams, categories, meta)
 
