@@ -251,7 +251,7 @@ def main() -> int:
         if "memory" in PARTS and MEMORY_LINTS > 0:
             rows += memory_rows(texts, folder)
     print(f"serving bench: {len(texts)} real 120-word emails, wrk {CONNECTIONS} connections x {DURATION} s, "
-          f"{os.cpu_count()} cores, gunicorn sync workers, grammar off unless said")
+          f"{os.cpu_count()} cores, gunicorn workers (twoway.serve.TwoWayWorker), grammar off unless said")
     widths = [max(len(str(r[i])) for r in rows) for i in range(5)]
     for r in rows:
         print(" | ".join(str(c).ljust(w) for c, w in zip(r, widths)))
