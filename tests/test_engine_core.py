@@ -115,9 +115,22 @@ def test_the_start_guard_names_every_character_a_rule_can_start_with():
         "(?=[0123456789flost])"
     # A pattern that could start anywhere (or match nothing) turns the guard off.
     assert _start_guard([r"\bonly", r"\w+ today"]) == "" and _start_guard([r"(?:a)?"]) == ""
-    guarded = CaseBlindRegex([r"\b(?:the\s+)?sooner you sign", r"\b\d+ seats left"])
+    # look-behinds: RE2 cannot run these, so they are on re, behind the guard
+    guarded = CaseBlindRegex([r"(?<!\w)(?:the\s+)?sooner you sign", r"(?<!\w)\d+ seats left"])
+    assert guarded.linear is None and guarded.blind.pattern.startswith("(?=[")
     text = "The sooner you sign, the better: 2 seats left."
     assert [m.group() for m in guarded.finditer(text, text.lower())] == ["the sooner you sign", "2 seats left"]
+
+
+def test_patterns_re2_can_run_go_to_re2_and_merge_with_the_rest_as_one_scan():
+    from twoway.rules.matching import CaseBlindRegex
+
+    mixed = CaseBlindRegex([r"\bsign by friday\b", r"(?<!\w)by friday\b", r"(?<!not )\bact now\b"])
+    assert mixed.linear.patterns == [r"\bsign by friday\b"]
+    assert mixed.on_re == [r"(?<!\w)by friday\b", r"(?<!not )\bact now\b"]
+    text = "Please SIGN by Friday, and act now; do not act now."
+    # "by friday" inside the RE2 match is not a second match, as in one alternation's scan
+    assert [(m.start(), m.end()) for m in mixed.finditer(text, text.lower())] == [(7, 21), (27, 34)]
 
 
 @pytest.mark.parametrize("pattern, literals", [

@@ -43,8 +43,6 @@ class SentenceRule(Rule):
         return any(GUARDS[g](sentence.view, start, end) for g in self.guards)
 
     def check_sentence(self, sentence, found: list[Finding]) -> Finding | None:
-        if self.unless is not None and self.unless.search(sentence.text):
-            return None
         first = last = None
         for m in self.regex.finditer(sentence.text, sentence.lowered):
             if m.end() == m.start() or self.guarded(sentence, m.start(), m.end()):
@@ -52,7 +50,12 @@ class SentenceRule(Rule):
             if first is None:
                 first = m.start()
             last = m.end()
-        return None if first is None else self.span_finding(sentence, first, last)
+        if first is None:
+            return None
+        # `unless` after the match: most sentences match nothing, and need no second search.
+        if self.unless is not None and self.unless.search(sentence.text):
+            return None
+        return self.span_finding(sentence, first, last)
 
     def span_finding(self, sentence, start: int, end: int) -> Finding:
         if self.span == "sentence":
