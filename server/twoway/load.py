@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Callable, Iterator
 
 _probe: Callable[[], dict] | None = None
@@ -77,19 +77,11 @@ def take_cpu_turns(n: int) -> CpuTurns:
     return _cpu_turns
 
 
-@contextmanager
-def cpu_turn() -> Iterator[None]:
-    if _cpu_turns is None:
-        yield
-    else:
-        with _cpu_turns.turn():
-            yield
+def cpu_turn():
+    """A lint's turn at the CPU in a serving worker; nothing to wait for elsewhere."""
+    return _cpu_turns.turn() if _cpu_turns is not None else nullcontext()
 
 
-@contextmanager
-def waiting_elsewhere() -> Iterator[None]:
-    if _cpu_turns is None:
-        yield
-    else:
-        with _cpu_turns.waiting():
-            yield
+def waiting_elsewhere():
+    """Around a wait for another process: the turn goes to another lint meanwhile."""
+    return _cpu_turns.waiting() if _cpu_turns is not None else nullcontext()
