@@ -81,6 +81,8 @@ def default_workers() -> int:
 SWITCH_INTERVAL = 0.001
 # A lint that has waited this long in a worker's queue makes /healthz say "busy".
 BUSY_WAIT = 1.0
+# Connections one worker holds at most (the rest wait in the listen backlog, for any worker).
+WORKER_CONNECTIONS = 128
 # Lint threads of a worker that lint at once (the rest wait for LanguageTool or for a turn).
 CPU_TURNS = 1
 # Lint requests with a larger body run on the worker's lane for long texts (one at a time).
@@ -489,9 +491,11 @@ def serve(host: str = "127.0.0.1", port: int = 8765, workers: int | None = None,
         "workers": workers,
         "worker_class": "twoway.serve.TwoWayWorker",
         "threads": int(settings["THREADS"]),
-        # The connections a worker holds (queued for a thread); /healthz must still be accepted
-        # when every thread is busy, so far above the thread count.
-        "worker_connections": 1000,
+        # The connections a worker holds (queued for a thread): /healthz must still be accepted
+        # when every thread is busy, so well above the thread count; bounded, because a worker
+        # that dies resets every connection it holds, and nginx's max_fails must stay above
+        # that (deploy/nginx/twoway.conf).
+        "worker_connections": WORKER_CONNECTIONS,
         # One request per connection, as before: no kept-alive connection for a stopping worker to
         # close under a client that is sending on it.
         "keepalive": 0,

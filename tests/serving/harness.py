@@ -284,7 +284,9 @@ class LintLoad:
                 r = post_lint(self.url, f"{self.text} Ref {k}-{i}.", self.grammar, timeout=self.timeout)
                 outcome: object = r.status_code
             except requests.RequestException as exc:
-                outcome = type(exc).__name__
+                # Refused at connect (nothing was accepted) is not a connection reset or cut short.
+                refused = isinstance(exc, requests.ConnectionError) and "[Errno 111]" in str(exc)
+                outcome = "ConnectionRefused" if refused else type(exc).__name__
             self.results.append((t0, time.monotonic() - t0, outcome))
             i += 1
 

@@ -137,12 +137,12 @@ def test_sigterm_under_load_accepts_nothing_new_and_answers_everything_accepted(
         load.stop()
         if fake:
             fake.close()
-    # Every request that reached the server was answered; after the stop, connections are
-    # refused outright (ConnectionError at connect), never reset mid-request or left hanging.
-    during = [(t0, d, what) for t0, d, what in load.results if t0 < term]
-    assert during and all(what == 200 for _, _, what in during), [w for w in during if w[2] != 200][:5]
-    after = {what for t0, _, what in load.results if t0 >= term}
-    assert after <= {200, "ConnectionError"}, after
+    # Every request that reached the server was answered; from the stop on, connections are
+    # refused outright at connect, never reset mid-request or left hanging. (A client that began
+    # just before the signal may connect just after the listener closed: refused, as it should.)
+    assert any(what == 200 and t0 + d < term for t0, d, what in load.results)
+    assert all(what in (200, "ConnectionRefused") for _, _, what in load.results), load.failures()[:5]
+    assert all(t0 + d >= term for t0, d, what in load.results if what == "ConnectionRefused")
     assert stopped < 30, stopped
 
 
