@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT / "server"))
 sys.path.insert(0, str(ROOT / "tests"))  # loopback.py, shared by the tests
 sys.path.insert(0, str(ROOT / "tests" / "serving"))
 
+from team_packs import team_rule_yaml  # noqa: E402
 from harness import ServeProcess, SlowLanguageTool, rss_kb  # noqa: E402  (the serving tests' helpers)
 from twoway import languagetool_server as lts  # noqa: E402
 from twoway.audit import sample  # noqa: E402
@@ -125,21 +126,9 @@ def probe_health(port: int, seconds: float) -> tuple[list[float], int, int]:
 
 
 def team_pack(folder: Path, extra: bool) -> None:
-    rule = """  - id: team.{name}
-    type: pattern
-    category: pressure
-    severity: warning
-    message: Pushes the reader.
-    why: It sets your pace, not theirs.
-    advice: Let them choose the time.
-    patterns: ['\\b{phrase}\\b']
-    examples:
-      flag: ['Please [[{phrase}]].']
-      pass: ['Whenever suits you.']
-"""
-    text = "rules:\n" + rule.format(name="zebra", phrase="sign zebra now")
-    if extra:
-        text += rule.format(name="delta", phrase="act deltazebra now")
+    phrases = {"zebra": "sign zebra now", **({"delta": "act deltazebra now"} if extra else {})}
+    text = "rules:\n" + "".join(team_rule_yaml(rf"\b{phrase}\b", f"Please [[{phrase}]].", f"team.{name}")
+                                 for name, phrase in phrases.items())
     (folder / "team.yaml").write_text(text)
 
 

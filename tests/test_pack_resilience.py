@@ -4,7 +4,6 @@ RulePackError naming the file (and the rule) before anything changes, never anot
 time), and a team pattern RE2 cannot compile is refused naming the rule and the construct."""
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from team_packs import team_rule_yaml
 from twoway.config import BUNDLED_RULES_DIR
 from twoway.pack import RulePackError, load_pack
 
@@ -19,19 +19,7 @@ TWOWAY = str(Path(sys.executable).parent / "twoway")
 
 
 def pattern_rule(pattern: str, flag: str = "Please [[sign now]].", extra: str = "") -> str:
-    return f"""rules:
-  - id: team.push
-    type: pattern
-    category: pressure
-    severity: warning
-    message: Pushes the reader.
-    why: It sets your pace, not theirs.
-    advice: Let them choose the time.
-    patterns: [{json.dumps(pattern)}]
-{extra}    examples:
-      flag: [{json.dumps(flag)}]
-      pass: ["Whenever suits you."]
-"""
+    return "rules:\n" + team_rule_yaml(pattern, flag, "team.push", extra)
 
 
 BROKEN_PACKS = {

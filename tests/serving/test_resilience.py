@@ -16,25 +16,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from team_packs import team_rule_yaml
+
 from .harness import NO_PROXY, LintLoad, ServeProcess, SlowLanguageTool, post_lint, raw
 
-TEAM_RULE = """rules:
-  - id: team.{name}
-    type: pattern
-    category: pressure
-    severity: warning
-    message: Pushes the reader.
-    why: It sets your pace, not theirs.
-    advice: Let them choose the time.
-    patterns: [{pattern}]
-    examples:
-      flag: [{flag}]
-      pass: ["Whenever suits you."]
-"""
-
-
 def team_rule(name: str, pattern: str, flag: str) -> str:
-    return TEAM_RULE.format(name=name, pattern=json.dumps(pattern), flag=json.dumps(flag))
+    return "rules:\n" + team_rule_yaml(pattern, flag, f"team.{name}")
 
 
 def rules_of(server) -> set[str]:
