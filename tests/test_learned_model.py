@@ -9,7 +9,7 @@ import pytest
 
 from twoway.config import BUNDLED_RULES_DIR
 from twoway.evaluate import LABELLED_DIRS, has_labelled_sets
-from twoway.rules.linear import feature_names, hashed, load_model_file
+from twoway.rules.linear import feature_buckets, feature_names, hashed, load_model_file
 
 MODEL = Path(BUNDLED_RULES_DIR) / "learned_model.json"
 
@@ -32,6 +32,21 @@ def test_features_are_stable_hashes():
     assert {"w:checking", "b:checking in", "p:first", "r:self_focus.filler-follow-up", "q:False"} <= names
     assert hashed(names, 1 << 18) == hashed(set(sorted(names)), 1 << 18)
     assert hashed({"w:checking"}, 1 << 18) == [243722]
+
+
+@pytest.mark.parametrize("char_grams", [True, False])
+def test_the_linters_buckets_are_the_hashed_feature_names(char_grams):
+    """feature_buckets hashes from bytes without building names; training hashes the names."""
+    sentences = ["Just checking in on my last note.", "", "OK", "Sign by Friday!!", "Are you free? We'll see.",
+                 "Ünïcödé naïve café — İstanbul’s rep’s “quote”", "I I I I", "a b", "x" * 300, "42 2026 $1,200"]
+    fired = [[], [("pressure.fake-deadline", "pressure")],
+             [("self_focus.filler-follow-up", "self_focus"), ("pressure.fomo", "pressure")]]
+    for text in sentences:
+        for rules in fired:
+            for kind, position in (("body", "first"), ("subject", None), ("body", "mid")):
+                names = feature_names(text, kind, position, rules, char_grams)
+                for buckets in (1 << 18, 1 << 10):
+                    assert feature_buckets(text, kind, position, rules, char_grams, buckets) == hashed(names, buckets), text
 
 
 # Ordinary mail a rep writes with the extension on: none of it pushes or centres the seller

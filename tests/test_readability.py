@@ -88,6 +88,20 @@ def test_scores_equal_textstats_own():
         assert readability.reading_scores(text) == expected, text[:80]
 
 
+def test_numbers_count_as_textstat_counts_them():
+    """A number skips the dictionary and the hyphenation patterns (readability counts it as one
+    syllable without asking them); textstat, asking both, must agree."""
+    import textstat
+    from textstat.backend.counts._count_syllables import count_syllables
+
+    numbers = ["0", "7", "42", "2026", "100000", "31122026", "0800", "5000001234", "12345678901234567890"]
+    for number in numbers:
+        assert readability._syllables(number) == count_syllables.__wrapped__(number, "en_US") == 1, number
+    text = "Order 48213 ships on 12 06 2026. It costs 1200 dollars for 35 seats."
+    expected = (round(max(textstat.flesch_kincaid_grade(text), 0.0), 1), round(textstat.flesch_reading_ease(text), 1))
+    assert readability.reading_scores(text) == expected
+
+
 def test_the_app_never_imports_nltk_or_through_it_numpy_and_scipy():
     """textstat imports NLTK only to find the CMU dictionary, and NLTK's import pulls in numpy
     and scipy where the audit or train extras installed them: a serving worker went from 69 to

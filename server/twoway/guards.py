@@ -9,16 +9,16 @@ import re
 from functools import lru_cache
 from typing import Callable
 
+from .re2_search import AsciiFastPattern
 from .sentences import Sentence, is_question
 
-_NEGATION_BEFORE = re.compile(
+_NEGATION_BEFORE = AsciiFastPattern(
     r"(?:\b(?:no|not|never|nothing|none|neither|nor|without|zero|hardly|nobody|no one|noone)\b|n['’]t\b|\bno need\b)"
     r"(?:\W+\w+){0,4}\W*$",
-    re.IGNORECASE,
 )
 # A clause ends at these; a negation in an earlier clause does not reach the match.
 _CLAUSE_BREAK = re.compile(r"[,;:—–()]|\s-{1,2}\s|\b(?:but|so|and then|because|if)\b", re.IGNORECASE)
-_READER_CONTEXT = re.compile(
+_READER_CONTEXT = AsciiFastPattern(
     r"\byou(?:['’]ve| have| had)?\s+(?:said|mentioned|told|wrote|asked|noted|flagged|shared|explained|"
     r"indicated|pointed out|brought up|raised)\b|\bas you (?:said|mentioned|put it|noted)\b|"
     r"\b(?:per|from) your (?:note|email|message|call|request)\b|\byour (?:team|board|company|legal|"
@@ -33,7 +33,6 @@ _READER_CONTEXT = re.compile(
     r"(?:since|now that|because) you(?:'ve| have)?\s+(?:signed|approved|agreed|confirmed|booked|ordered|chose|decided|paid))\b|"
     # what both sides already agreed: a recap, not a push
     r"\bas (?:agreed|promised|requested)\b|\bas we agreed\b|\bwe agreed\b",
-    re.IGNORECASE,
 )
 # The seller promising to deliver something by a date ("I'll have the order form to you by
 # Friday"): a next step the reader is owed, not a deadline set on the reader.
@@ -54,7 +53,7 @@ _CLOSE_QUOTES = "”\"’»"
 def negated(before: str) -> bool:
     """A negation in the same clause within a few words before the match."""
     clause = _CLAUSE_BREAK.split(before)[-1]
-    return bool(_NEGATION_BEFORE.search(clause))
+    return _NEGATION_BEFORE.occurs(clause)
 
 
 def inside_quotes(sentence: str, start: int, end: int) -> bool:
@@ -70,7 +69,7 @@ def inside_quotes(sentence: str, start: int, end: int) -> bool:
 @lru_cache(maxsize=256)
 def reader_context(sentence: str) -> bool:
     """Once per sentence, however many matches ask (a str caches its own hash)."""
-    return bool(_READER_CONTEXT.search(sentence))
+    return _READER_CONTEXT.occurs(sentence)
 
 
 # Guards look a bounded distance from the match, so a rule's work stays linear in the sentence

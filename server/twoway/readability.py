@@ -106,6 +106,10 @@ class _SyllableCounter:
     def __call__(self, word: str) -> int:
         count = self._memo.get(word)
         if count is None:
+            if word.isdigit() and word.isascii():
+                # A number (a price, a date, an order number: new in most drafts) has no entry in
+                # the dictionary and no hyphenation point, so textstat counts it as one syllable.
+                return 1
             if len(self._memo) >= _SYLLABLE_MEMO_SIZE:
                 self._memo.clear()
             count = self._memo[word] = _count_syllables.count_syllables.__wrapped__(word, _LANG)

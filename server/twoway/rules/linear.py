@@ -43,8 +43,14 @@ def feature_names(text: str, kind: str, position: str | None, fired: list[tuple[
     if char_grams:
         joined = " " + " ".join(words) + " "
         names.update("c:" + joined[i:i + 4] for i in range(len(joined) - 3))
-    names.add("f:" + (words[0] if words else ""))
-    names.add("f2:" + " ".join(words[:2]))
+    return names | _fact_names(words, text, kind, position, fired)
+
+
+def _fact_names(words: list[str], text: str, kind: str, position: str | None,
+                fired: list[tuple[str, str]]) -> set[str]:
+    """The features beside the words, pairs and 4-grams: how the sentence opens, who its
+    subject is, whether it asks, its kind, length and place, and the rules that fired on it."""
+    names = {"f:" + (words[0] if words else ""), "f2:" + " ".join(words[:2])}
     subject = next((w for w in words if w in _SELLER or w in _READER), "")
     names.add("s:" + ("seller" if subject in _SELLER else "reader" if subject else "none"))
     seller = sum(w in _SELLER for w in words)
@@ -66,6 +72,26 @@ def feature_names(text: str, kind: str, position: str | None, fired: list[tuple[
 def hashed(names: set[str], buckets: int) -> list[int]:
     mask = buckets - 1
     return sorted({zlib.crc32(n.encode("utf-8")) & mask for n in names})
+
+
+_WORD_CRC, _PAIR_CRC, _GRAM_CRC = (zlib.crc32(prefix) for prefix in (b"w:", b"b:", b"c:"))
+
+
+def feature_buckets(text: str, kind: str, position: str | None, fired: list[tuple[str, str]],
+                    char_grams: bool, buckets: int) -> list[int]:
+    """hashed(feature_names(...)), as the linter needs it at every sentence: the many word,
+    pair and 4-gram features hashed from bytes, continuing the CRC of their prefix ("w:", "b:",
+    "c:") rather than building each name (tests/test_learned_model.py holds them equal)."""
+    mask, crc = buckets - 1, zlib.crc32
+    words = _TOKEN.findall(text.lower())
+    raw = [w.encode("ascii") for w in words]  # [a-z0-9'] only
+    found = {crc(w, _WORD_CRC) & mask for w in raw}
+    found.update(crc(a + b" " + b, _PAIR_CRC) & mask for a, b in zip(raw, raw[1:]))
+    if char_grams:
+        joined = b" " + b" ".join(raw) + b" "
+        found.update(crc(joined[i:i + 4], _GRAM_CRC) & mask for i in range(len(joined) - 3))
+    found.update(crc(n.encode("utf-8")) & mask for n in _fact_names(words, text, kind, position, fired))
+    return sorted(found)
 
 
 @dataclass
@@ -90,7 +116,7 @@ class ModelFile:
     meta: dict
 
     def features(self, text: str, kind: str, position: str | None, fired: list[tuple[str, str]]) -> list[int]:
-        return hashed(feature_names(text, kind, position, fired, self.char_grams), self.buckets)
+        return feature_buckets(text, kind, position, fired, self.char_grams, self.buckets)
 
     def to_json(self) -> str:
         return json.dumps({

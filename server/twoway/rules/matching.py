@@ -12,7 +12,8 @@ between rules, never inside one search). A team pattern RE2 cannot compile (look
 back-references, possessive repeats) is refused at load, naming the rule and the construct.
 A team's `phrases` are escaped literals built here (phrase_pattern) and stay on Python's re.
 
-The bundled pack runs on RE2 too wherever RE2 can (CaseBlindRegex); the patterns with
+The bundled pack runs on RE2 too wherever RE2 can (CaseBlindRegex): case-aware patterns on
+ASCII sentences only (RE2's \\w is ASCII; an accented name is read by re); the patterns with
 look-arounds (`(?<!\\w)`, negative look-aheads for "not"), which RE2 lacks, stay on Python's
 re. Every one of them, and every pattern of a team pack too, is checked at load for nested unbounded repetition such as `(\\w+\\s?)+`, which
 backtracks exponentially on an ordinary sentence; such a pattern is refused with a message naming
@@ -26,6 +27,7 @@ import functools
 import re
 from typing import Callable, Iterable, Iterator
 
+from ..re2_search import UNANCHORED, ascii_matches, encodable, re2_options
 from ..sentences import normalize_apostrophes
 
 try:  # Python 3.11+
@@ -272,12 +274,19 @@ class CaseBlindRegex:
         cased = [p for p in patterns if "(?-i:" in p]
         linear = [p for p in patterns if "(?-i:" not in p and re2_problem(p) is None]
         blind = [p for p in patterns if "(?-i:" not in p and p not in linear]
-        self.on_re = cased + blind  # what stays on Python's re (docs/rules.md says why it is safe)
+        # Case-aware patterns read names ("I'm Zoë, head of sales at..."), whose accented
+        # letters RE2's ASCII \w would cut: on RE2 for ASCII sentences only (where RE2 and re
+        # agree), on re for the rest, and on re always where RE2 cannot run them.
+        cased_linear = [p for p in cased if re2_problem(p) is None]
+        cased_rest = [p for p in cased if p not in cased_linear]
+        self.on_re = cased_rest + blind  # what always stays on Python's re (docs/rules.md says why it is safe)
         # ASCII: a quarter faster; an accented letter then ends a word, which can only make a
         # pattern miss, never flag. RE2's \w and \b are ASCII too.
         lowered = [_lower_literals(p) for p in blind]
         self.blind = re.compile(_start_guard(lowered) + f"(?:{alternation(lowered)})", re.ASCII) if blind else None
         self.cased = re.compile(alternation(cased), re.IGNORECASE) if cased else None
+        self.cased_rest = re.compile(alternation(cased_rest), re.IGNORECASE) if cased_rest else None
+        self.cased_linear = LinearRegex(cased_linear) if cased_linear else None
         self.linear = LinearRegex(linear) if linear else None
         self.fallback = re.compile(alternation(patterns), re.IGNORECASE)
         # What a lowered sentence must contain for any pattern to match it (a prefilter that
@@ -293,11 +302,16 @@ class CaseBlindRegex:
         """Matches in order of start; `lowered` is text.lower() when it has the same length, else None."""
         if lowered is None:
             return self.fallback.finditer(text)
-        parts = [part for part in (self.linear and self.linear.finditer(text),
-                                   self.blind and self.blind.finditer(lowered),
-                                   self.cased and self.cased.finditer(text)) if part]
-        if len(parts) == 1:
-            return parts[0]
+        # Each part's matches as a list: most sentences match no part, or one, and need no merge.
+        if text.isascii():
+            cased = (self.cased_linear and self.cased_linear.matches(text),
+                     self.cased_rest and list(self.cased_rest.finditer(text)))
+        else:
+            cased = (self.cased and list(self.cased.finditer(text)),)
+        parts = [found for found in (self.linear and self.linear.matches(text),
+                                     self.blind and list(self.blind.finditer(lowered)), *cased) if found]
+        if len(parts) <= 1:
+            return parts[0] if parts else ()
         # As one alternation would scan: the leftmost match, then on from its end (of two at
         # one place, the longer: the order of alternatives across the parts is not known).
         kept, end = [], -1
@@ -334,17 +348,9 @@ _RE2_MISSING = (
 )
 
 
-def _re2():
-    import re2
-    options = re2.Options()
-    options.log_errors = False  # the problem is told once, in the RulePackError
-    options.max_mem = 8 << 20  # a pattern whose automaton would need more is refused at load
-    return re2, options
-
-
 def re2_problem(pattern: str) -> str | None:
     """Why RE2 cannot run a team pattern (naming the construct), or None."""
-    re2, options = _re2()
+    re2, options = re2_options()
     try:
         re2.compile(pattern, options)
         return None
@@ -363,7 +369,7 @@ class LinearRegex:
     The same interface as CaseBlindRegex (finditer on a sentence) and re.Pattern (search, findall)."""
 
     def __init__(self, patterns: list[str]):
-        re2, options = _re2()
+        re2, options = re2_options()
         self.patterns = list(patterns)
         self.compiled = re2.compile("(?i)" + alternation(patterns), options)
         # The literal prefilter as for CaseBlindRegex, from re's parse where re can read the
@@ -375,22 +381,21 @@ class LinearRegex:
                 self.requirement = frozenset().union(*each)
 
     def finditer(self, text: str, lowered: str | None = None) -> Iterable:
-        return self.compiled.finditer(_encodable(text))
+        return self.matches(text)
+
+    def matches(self, text: str) -> list:
+        """Every match, left to right. ASCII text (most mail) goes to RE2 directly: its byte
+        offsets are the character offsets, and the binding's per-match work for str (UTF-8
+        offsets back to characters) is most of a search's cost on a sentence."""
+        if not text.isascii():
+            return list(self.compiled.finditer(encodable(text)))
+        return ascii_matches(self.compiled, text)
 
     def search(self, text: str):
-        return self.compiled.search(_encodable(text))
+        return self.compiled.search(encodable(text))
 
     def findall(self, text: str) -> list:
-        return [m.group() for m in self.compiled.finditer(_encodable(text))]
-
-
-_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-def _encodable(text: str) -> str:
-    """RE2 reads UTF-8, which a lone surrogate (pasted from a broken source) has no form in:
-    each becomes U+FFFD, one code point for one, so every offset stays where it was."""
-    return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
+        return [m.group() for m in self.matches(text)]
 
 
 def _linear(patterns: list[str], fail: Callable[[str], None]) -> LinearRegex:
@@ -426,38 +431,36 @@ def phrase_pattern(phrases: Iterable[str]) -> str:
 
 
 class LiteralPrefilter:
-    """Which of several requirements a lowered sentence may meet, from one pass over its
-    three-character slices: a requirement's literal can only be in the sentence if its rarest
-    slice is. Index i of `requirements` is a candidate when requirements[i] is None (always
-    run) or one of its literals is in the sentence."""
+    """Which of several requirements a lowered sentence may meet, from one pass over it: every
+    literal of every requirement in one RE2 set of literal strings (an Aho-Corasick-like
+    automaton; a twentieth of the cost of testing the literals one by one). Index i of
+    `requirements` is a candidate when requirements[i] is None (always run) or one of its
+    literals is in the sentence."""
 
     def __init__(self, requirements: list[Requirement | None]):
         self.always = frozenset(i for i, r in enumerate(requirements) if r is None)
-        self.short: dict[str, set[int]] = {}  # literals under three characters, tested directly
-        self.by_slice: dict[str, dict[str, set[int]]] = {}  # slice -> literal -> requirement indexes
+        owners: dict[str, set[int]] = {}
         for i, required in enumerate(requirements):
             for literal in required or ():
-                if len(literal) < 3:
-                    self.short.setdefault(literal, set()).add(i)
-                else:
-                    key = min((literal[k:k + 3] for k in range(len(literal) - 2)), key=_slice_commonness)
-                    self.by_slice.setdefault(key, {}).setdefault(literal, set()).add(i)
+                owners.setdefault(literal, set()).add(i)
+        self.literals = sorted(owners)
+        self.owners = [frozenset(owners[literal]) for literal in self.literals]
+        self.literal_set = None
+        if self.literals:
+            re2, options = re2_options()
+            options.literal = True
+            # The automaton has at most one state per literal character (about 9,000 for the
+            # bundled pack), far inside this: a set that runs out of memory would say "none".
+            options.max_mem = 64 << 20
+            self.literal_set = re2._re2.Set(UNANCHORED, options)
+            for literal in self.literals:
+                self.literal_set.Add(literal.encode("utf-8", "surrogatepass"))
+            if not self.literal_set.Compile():
+                raise ValueError("the rules' literals cannot be compiled into one RE2 set")
 
     def candidates(self, lowered: str) -> set[int]:
         found = set(self.always)
-        for literal, indexes in self.short.items():
-            if literal in lowered:
-                found |= indexes
-        slices = {lowered[k:k + 3] for k in range(len(lowered) - 2)}
-        for key in slices.intersection(self.by_slice):
-            for literal, indexes in self.by_slice[key].items():
-                if literal in lowered:
-                    found |= indexes
+        if self.literal_set is not None:
+            for k in self.literal_set.Match(encodable(lowered).encode("utf-8")):
+                found |= self.owners[k]
         return found
-
-
-_LETTER_ORDER = " etaoinsrhldcumfpgwybvkxjqz"
-
-
-def _slice_commonness(piece: str) -> int:
-    return sum(len(_LETTER_ORDER) - _LETTER_ORDER.index(c) if c in _LETTER_ORDER else 0 for c in piece)
