@@ -189,6 +189,39 @@ def test_the_literal_prefilter_changes_no_finding():
         assert fast.lint(text).findings == every.lint(text).findings, text[:80]
 
 
+def test_the_readiness_literal_check_changes_no_finding():
+    """Each readiness (scan) pattern is skipped when the literals it needs are absent: the same
+    findings as searching every pattern, in both modes, on the test emails, every rule example
+    and emails written to hit the readiness rules (non-ASCII ones take the full path)."""
+    import dataclasses
+    import json
+    from pathlib import Path
+
+    from twoway.examples import unmark
+    from twoway.rules.scan import ScanRule
+
+    pack = load_pack(BUNDLED_RULES_DIR)
+    texts = [unmark(e)[0] for r in pack.rules for kind in ("flag", "pass") for e in r.examples.get(kind, [])
+             if isinstance(e, str)]
+    for path in sorted((Path(__file__).resolve().parent / "data").glob("*emails.jsonl")):
+        texts += [json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()]
+    texts += ["Hi {{first_name}},\n\nSee https://bit.ly/x or [link](https://evil.example/acme.com).\n\nBest, [NAME]",
+              "Hi {FIRST_NAME}, HUGE NEWS!!! {Hi|Hello} there <<Company>> %FIRSTNAME% *|FNAME|*",
+              "Hello ,\n\nRe: our call — the price is TBD (XX seats). Zoë ſigned {{ company }}."]
+    checked = [r for r in pack.rules if isinstance(r, ScanRule)]
+    assert sum(any(q is not None for q in r.requirements) for r in checked) >= 8
+    every = Linter(dataclasses.replace(pack, rules=[dataclasses.replace(r, requirements=())
+                                                    if isinstance(r, ScanRule) else r for r in pack.rules]))
+    fast = Linter(pack)
+    flagged = 0
+    for text in texts:
+        for mode in ("send", "template"):
+            found = fast.lint(text, subject="Re: quick question", mode=mode).findings
+            assert found == every.lint(text, subject="Re: quick question", mode=mode).findings, text[:80]
+            flagged += any(f.category == "readiness" for f in found)
+    assert flagged > 20
+
+
 def test_a_rule_is_not_run_on_a_sentence_without_its_literals(tmp_path):
     pack = team_pack(tmp_path, r"\bsign\s+(?:by|before)\s+\w+day")
     linter = Linter(pack)

@@ -88,3 +88,19 @@ def test_case_aware_patterns_match_on_re2_as_on_re_for_ascii_sentences():
             assert found == [m.span() for m in reference.finditer(text) if m.end() > m.start()], text
             hits += bool(found)
     assert hits >= 2
+
+
+@pytest.mark.parametrize("set_limit", [40_000, 0])
+def test_the_literal_prefilter_names_the_requirements_a_sentence_can_meet(monkeypatch, set_limit):
+    """On the RE2 set, and on the plain path a pack too large for the set takes: the same answer
+    as testing every literal."""
+    from twoway.rules import matching
+
+    monkeypatch.setattr(matching, "MAX_SET_CHARACTERS", set_limit)
+    requirements = [frozenset({"sign by", "friday"}), None, frozenset({"quota"}), frozenset({"é", "my number"}),
+                    frozenset({"sign"})]
+    prefilter = matching.LiteralPrefilter(requirements)
+    assert (prefilter.literal_set is None) == (set_limit == 0)
+    for lowered in ["please sign by friday.", "my quota is due", "café", "nothing here", "", "sign\ud800 my number"]:
+        expected = {i for i, r in enumerate(requirements) if r is None or any(lit in lowered for lit in r)}
+        assert prefilter.candidates(lowered) == expected, lowered

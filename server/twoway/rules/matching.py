@@ -264,6 +264,22 @@ def required_literals(pattern: str) -> Requirement | None:
         return None
 
 
+_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]+[:)]")
+
+
+def searched_requirement(regex: re.Pattern) -> Requirement | None:
+    """Literals one of which every match of a compiled `regex` contains, as they appear in the
+    text it searches: lower-cased for a case-insensitive pattern, to be checked against ASCII
+    text only (IGNORECASE matches more than lower-casing does outside ASCII: "ſ" is an "s").
+    None when not known, or when the pattern sets flags of its own."""
+    if _INLINE_FLAGS.search(regex.pattern):
+        return None
+    if regex.flags & re.IGNORECASE:
+        required = required_literals(_lower_literals(regex.pattern))
+        return required if required is not None and all(literal.isascii() for literal in required) else None
+    return required_literals(regex.pattern)
+
+
 class CaseBlindRegex:
     """Case-insensitive patterns, matched fast on one sentence at a time: on RE2 (linear time,
     and a DFA: 2-10 times faster on these alternations) every pattern RE2 can run, on `re` the
@@ -445,22 +461,35 @@ class LiteralPrefilter:
                 owners.setdefault(literal, set()).add(i)
         self.literals = sorted(owners)
         self.owners = [frozenset(owners[literal]) for literal in self.literals]
-        self.literal_set = None
-        if self.literals:
-            re2, options = re2_options()
-            options.literal = True
-            # The automaton has at most one state per literal character (about 9,000 for the
-            # bundled pack), far inside this: a set that runs out of memory would say "none".
-            options.max_mem = 64 << 20
-            self.literal_set = re2._re2.Set(UNANCHORED, options)
-            for literal in self.literals:
-                self.literal_set.Add(literal.encode("utf-8", "surrogatepass"))
-            if not self.literal_set.Compile():
-                raise ValueError("the rules' literals cannot be compiled into one RE2 set")
+        self.literal_set = self._literal_set(self.literals)
+
+    @staticmethod
+    def _literal_set(literals: list[str]):
+        """The RE2 set, or None (then each literal is tested in turn) when there is none to
+        build or too many to trust it: its automaton has about one state per literal character
+        (8,800 for the bundled pack), and a set whose automaton outgrew its memory at match time
+        would answer "none", silently skipping rules; a team pack far past the bundled one's
+        size keeps to the slow, sure path."""
+        if not literals or sum(map(len, literals)) > MAX_SET_CHARACTERS:
+            return None
+        re2, options = re2_options()
+        options.literal = True
+        options.max_mem = 64 << 20
+        literal_set = re2._re2.Set(UNANCHORED, options)
+        for literal in literals:
+            literal_set.Add(encodable(literal).encode("utf-8"))
+        return literal_set if literal_set.Compile() else None
 
     def candidates(self, lowered: str) -> set[int]:
         found = set(self.always)
         if self.literal_set is not None:
             for k in self.literal_set.Match(encodable(lowered).encode("utf-8")):
                 found |= self.owners[k]
+        else:
+            for literal, indexes in zip(self.literals, self.owners):
+                if literal in lowered:
+                    found |= indexes
         return found
+
+
+MAX_SET_CHARACTERS = 40_000  # the literals' total length up to which LiteralPrefilter uses an RE2 set

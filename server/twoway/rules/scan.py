@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from ..findings import MODES, Finding
 from .base import Fields, Rule
-from .matching import Requirement, _lower_literals, pattern_problem, required_literals
+from .matching import Requirement, pattern_problem, searched_requirement
 
 if TYPE_CHECKING:
     from ..contexts import TextContext
@@ -100,7 +100,7 @@ class ScanRule(Rule):
         return cls(**common, regexes=tuple(regexes), fields_in=fields_in, modes=modes, skip=skip, when=when,
                    unless=fields.search_regex("unless"), min_count=int(min_count or 1),
                    differ=tuple(differ) if differ else None,
-                   exceptions=tuple(exceptions), requirements=tuple(map(scan_requirement, regexes)),
+                   exceptions=tuple(exceptions), requirements=tuple(map(searched_requirement, regexes)),
                    fields_as_words=fields.choice("merge_fields", ("written", "words"), "written") == "words")
 
     @property
@@ -118,13 +118,15 @@ class ScanRule(Rule):
                 continue
             text, to_original = email.view(field_name, self.skip, self.fields_as_words)
             source = email.scanned(self.skip) if field_name == "body" else email.subject
-            excepted = None
+            excepted = None  # searched at the first match: most emails have none
+            # ASCII text lower-cased, for the case-blind patterns' literals (None: not ASCII)
+            lowered = text.lower() if text.isascii() else None
             for regex, required in zip(self.regexes, self.requirements or (None,) * len(self.regexes)):
-                if required is not None and not _may_match(regex, required, text):
+                if required is not None and not _may_match(regex, required, text, lowered):
                     continue
                 for m in regex.finditer(text):
                     if excepted is None:
-                        excepted = [_span(m) for regex in self.exceptions for m in regex.finditer(text)]
+                        excepted = [_span(e) for exception in self.exceptions for e in exception.finditer(text)]
                     start, end = _span(m)
                     if end <= start or any(a < end and start < b for a, b in excepted):
                         continue
@@ -166,36 +168,11 @@ class ScanRule(Rule):
         return described
 
 
-_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]+[:)]")
-
-
-def scan_requirement(regex: re.Pattern) -> Requirement | None:
-    """Literals one of which every match of `regex` contains, as they appear in the text it
-    searches: lower-cased for a case-insensitive pattern, which is then only checked on ASCII
-    text (IGNORECASE matches more than lower-casing does outside ASCII: "ſ" is an "s"). None
-    when not known, or when the pattern sets flags of its own."""
-    if _INLINE_FLAGS.search(regex.pattern):
-        return None
-    if regex.flags & re.IGNORECASE:
-        required = required_literals(_lower_literals(regex.pattern))
-        return required if required is not None and all(lit.isascii() for lit in required) else None
-    return required_literals(regex.pattern)
-
-
-def _may_match(regex: re.Pattern, required: Requirement, text: str) -> bool:
+def _may_match(regex: re.Pattern, required: Requirement, text: str, lowered: str | None) -> bool:
+    """Whether `text` holds one of the literals every match of `regex` contains (searched_requirement)."""
     if not regex.flags & re.IGNORECASE:
         return any(literal in text for literal in required)
-    global _last_lowered
-    text_of_last, lowered = _last_lowered
-    if text_of_last is not text:
-        if not text.isascii():
-            return True
-        lowered = text.lower()
-        _last_lowered = (text, lowered)  # one pair, swapped whole: the rules of one email share it
-    return any(literal in lowered for literal in required)
-
-
-_last_lowered: tuple[str | None, str] = (None, "")
+    return lowered is None or any(literal in lowered for literal in required)
 
 
 def _span(m: re.Match) -> tuple[int, int]:
