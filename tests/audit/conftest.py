@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from owned import kill_group, start
 from twoway.audit import sample, sample_threads
 from twoway.cli import main
 
@@ -39,6 +43,37 @@ def audit_cli(*args: str) -> int:
 def read_rows(out: Path) -> list[dict]:
     with (out / "results.csv").open(newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
+
+
+def interrupt_audit(tmp_path: Path, sig: int) -> tuple[int, str, Path]:
+    """`twoway audit` of 5,000 emails in its own process, sent `sig` once its table has rows:
+    (exit status, stderr, output folder). The process and any worker of it are stopped whatever
+    happens."""
+    box = sample.write_mbox(tmp_path / "big.mbox", sample.generate(5000, seed=9))
+    out = tmp_path / "out"
+    proc = start([sys.executable, "-m", "twoway.cli", "audit", str(box), "--out", str(out),
+                  "--workers", "1", "--no-progress"], stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 180
+        table = out / "results.csv"
+        while not (table.exists() and table.stat().st_size > 4096) and proc.poll() is None \
+                and time.monotonic() < deadline:
+            time.sleep(0.1)
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=180)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        kill_group(proc.pid)
+    return proc.returncode, err, out
+
+
+def assert_partial_report(out: Path, err: str) -> None:
+    """An interrupted run said so, without a traceback, and its report counts the rows written."""
+    assert "partial report" in err and "Traceback" not in err
+    rows = read_rows(out)
+    assert 0 < len(rows) < 5000
+    assert f"first {len(rows)} emails read" in (out / "report.html").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

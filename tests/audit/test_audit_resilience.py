@@ -7,14 +7,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from twoway.audit import AuditOptions, audit, sample
 
-from .conftest import audit_cli, read_rows
+from .conftest import assert_partial_report, audit_cli, interrupt_audit, read_rows
 
 HEADER = "Owner,Subject,Body\n"
 
@@ -148,23 +147,6 @@ def test_a_parquet_failure_never_fails_the_run(tmp_path, monkeypatch, capsys):
 
 
 def test_sigterm_writes_a_partial_report_like_ctrl_c(tmp_path):
-    box = sample.write_mbox(tmp_path / "big.mbox", sample.generate(5000, seed=9))
-    out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "twoway.cli", "audit", str(box), "--out", str(out),
-                             "--workers", "1", "--no-progress"], stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 180
-        table = out / "results.csv"
-        while not (table.exists() and table.stat().st_size > 4096) and proc.poll() is None \
-                and time.monotonic() < deadline:
-            time.sleep(0.1)
-        proc.send_signal(signal.SIGTERM)  # as a process manager or `kill` does
-        _, err = proc.communicate(timeout=180)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 143, err
-    assert "partial report" in err and "Traceback" not in err
-    rows = read_rows(out)
-    assert 0 < len(rows) < 5000
-    assert f"first {len(rows)} emails read" in (out / "report.html").read_text(encoding="utf-8")
+    status, err, out = interrupt_audit(tmp_path, signal.SIGTERM)  # as a process manager or `kill` does
+    assert status == 143, err
+    assert_partial_report(out, err)

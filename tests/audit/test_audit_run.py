@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import re
 import signal
-import subprocess
-import sys
-import time
 from html.parser import HTMLParser
 
 import pytest
 
-from owned import kill_group, start
-
 from twoway.audit import AuditOptions, audit, sample
 from twoway.audit.aggregation import Aggregate
 
-from .conftest import audit_cli, read_rows, records
+from .conftest import assert_partial_report, audit_cli, interrupt_audit, read_rows, records
 
 
 class _Resources(HTMLParser):
@@ -156,27 +151,9 @@ def test_usage_errors_say_what_is_wrong(tmp_path, capsys):
 
 
 def test_a_real_sigint_stops_the_cli_with_a_partial_report(tmp_path):
-    box = sample.write_mbox(tmp_path / "big.mbox", sample.generate(5000, seed=9))
-    out = tmp_path / "out"
-    proc = start([sys.executable, "-m", "twoway.cli", "audit", str(box), "--out", str(out),
-                  "--workers", "1", "--no-progress"], stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 180
-        table = out / "results.csv"
-        while not (table.exists() and table.stat().st_size > 4096) and proc.poll() is None \
-                and time.monotonic() < deadline:
-            time.sleep(0.1)
-        proc.send_signal(signal.SIGINT)  # as Ctrl-C does
-        _, err = proc.communicate(timeout=180)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        kill_group(proc.pid)  # its worker processes too
-    assert proc.returncode == 130, err
-    assert "partial report" in err and "Traceback" not in err
-    rows = read_rows(out)
-    assert 0 < len(rows) < 5000
-    assert f"first {len(rows)} emails read" in (out / "report.html").read_text(encoding="utf-8")
+    status, err, out = interrupt_audit(tmp_path, signal.SIGINT)  # as Ctrl-C does
+    assert status == 130, err
+    assert_partial_report(out, err)
 
 
 def test_progress_bar_shows_rate_and_time_left(tmp_path, capsys):
