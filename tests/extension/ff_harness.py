@@ -128,7 +128,10 @@ class FirefoxBrowser:
         self.pages = PageServer()
         self.options_tab = self._open_extension_page(OPTIONS_URL)
         self.set_settings(serverUrl=server.url, sites=["http://localhost"], configured=True)
-        self.wait(lambda: self.extension_eval("return (await chrome.scripting.getRegisteredContentScripts()).length") == 1)
+        # Generous: a first Firefox start on a loaded 2-core machine registers it late (it once
+        # took longer than 15 s in a CI run beside other work); it returns as soon as it is there.
+        self.wait(lambda: self.extension_eval("return (await chrome.scripting.getRegisteredContentScripts()).length") == 1,
+                  timeout=90, what="the add-on's content script for http://localhost registered")
 
     # -- the add-on's own page ---------------------------------------------------------------
     def _open_extension_page(self, url: str) -> str:
