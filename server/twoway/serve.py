@@ -17,9 +17,11 @@ Each worker is a TwoWayWorker (gunicorn's threaded worker, adapted):
   queues it, and a health check goes to a thread of its own; /healthz says "busy" when lints
   wait in this worker's queue for longer than BUSY_WAIT;
 - stopping (SIGTERM to the server) or being replaced (SIGHUP): the worker stops accepting at
-  once (it closes its copy of the listening socket). A server that is stopping first takes every
-  connection already waiting in the listen backlog (the parent marks the stop in memory shared
-  with the workers before it signals them); a reload leaves them to the new workers. Then the
+  once (it closes its copy of the listening socket). A server that is stopping first lets no new
+  TCP connection in (a socket filter drops SYNs, so none can land in the backlog just before it
+  is closed and be reset), then takes every connection already waiting in the listen backlog
+  (the parent marks the stop in memory shared with the workers before it signals them); a
+  reload leaves them to the new workers. Then the
   worker answers all it holds and exits (at most TWOWAY_GRACEFUL_TIMEOUT seconds);
 - a request silent for TWOWAY_REQUEST_TIMEOUT seconds is answered with the JSON timeout error,
   and its worker stops accepting, finishes the others and is replaced;
@@ -50,6 +52,7 @@ import os
 import re
 import selectors
 import socket
+import struct
 import sys
 import threading
 import time
@@ -107,6 +110,38 @@ class StopFlag:
 
 
 STOPPING = StopFlag()
+
+# A handshake under way when a stopping server stops taking new ones completes within a round
+# trip; the backlog is drained once more after this wait, before the listener closes.
+HANDSHAKE_WAIT = 0.05
+_SO_ATTACH_FILTER = 26  # Linux
+# Classic BPF over a TCP segment (a socket filter sees it from the TCP header): drop a SYN
+# (a new connection), pass everything else, so handshakes already under way still complete.
+_DROP_NEW_CONNECTIONS = b"".join(struct.pack("HBBI", *insn) for insn in (
+    (0x30, 0, 0, 13),          # load the flags byte
+    (0x45, 0, 2, 0x02),        # SYN? else pass
+    (0x45, 1, 0, 0x10),        # SYN with ACK: pass
+    (0x06, 0, 0, 0),           # drop
+    (0x06, 0, 0, 0xFFFFFFFF),  # pass
+))
+
+
+def refuse_new_connections(sock: socket.socket) -> bool:
+    """From now on the listening socket lets no new connection in (its SYNs are dropped: the
+    client retries, then is refused once the socket is closed), while the connections already
+    in its backlog stay there to be accepted. Closing a listener resets its backlog, and without
+    this a client that connected between the last accept and the close would be reset after it
+    saw its connection open. Only for TCP (the filter reads a TCP header); False for other
+    sockets, or where the system has no socket filters (then the listener is closed as it is)."""
+    if sock.family not in (socket.AF_INET, socket.AF_INET6) or sock.type != socket.SOCK_STREAM:
+        return False
+    program = ctypes.create_string_buffer(_DROP_NEW_CONNECTIONS, len(_DROP_NEW_CONNECTIONS))
+    fprog = struct.pack("HP", len(_DROP_NEW_CONNECTIONS) // 8, ctypes.addressof(program))
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, _SO_ATTACH_FILTER, fprog)
+    except OSError:
+        return False
+    return True
 
 
 def json_error_bytes(status: int, reason: str, code: str, message: str) -> bytes:
@@ -287,26 +322,36 @@ class TwoWayWorker(ThreadWorker):
             self.method_queue.defer(self._stop_listening)
 
     def _stop_listening(self) -> None:
-        """Accept nothing new from now on. When the server stops, first take what is already
-        waiting in the listen backlog (clients sent it before the stop); on a reload, leave it
-        to the new workers. Then close this worker's copy of the listening socket: once every
-        process has, new connections are refused."""
+        """Accept nothing new from now on. When the server stops, first shut the door
+        (refuse_new_connections), then take what is already waiting in the listen backlog
+        (clients sent it before the stop); on a reload, leave it to the new workers. Then close
+        this worker's copy of the listening socket: once every process has, new connections
+        are refused."""
         self.set_accept_enabled(False)
-        for listener in self.sockets:
-            if getattr(listener, "sock", None) is None:
-                continue
-            if STOPPING.is_set():
-                listener.setblocking(False)
-                while True:
-                    try:
-                        client_sock, client_addr = listener.accept()
-                    except OSError as exc:
-                        if exc.errno == errno.ECONNABORTED:
-                            continue
-                        break  # EAGAIN: the backlog is empty
-                    client_sock.setblocking(True)
-                    self._take(TConn(self.cfg, client_sock, client_addr, listener.getsockname()))
+        listeners = [listener for listener in self.sockets if getattr(listener, "sock", None) is not None]
+        if STOPPING.is_set():
+            # The listening socket is shared with the other workers: the first to stop closes
+            # the door for all (a reload leaves it open for the new workers).
+            if any([refuse_new_connections(listener.sock) for listener in listeners]):
+                self._drain(listeners)
+                time.sleep(HANDSHAKE_WAIT)
+            self._drain(listeners)
+        for listener in listeners:
             listener.close()
+
+    def _drain(self, listeners) -> None:
+        """Take every connection waiting in the listeners' backlog."""
+        for listener in listeners:
+            listener.setblocking(False)
+            while True:
+                try:
+                    client_sock, client_addr = listener.accept()
+                except OSError as exc:
+                    if exc.errno == errno.ECONNABORTED:
+                        continue
+                    break  # EAGAIN: the backlog is empty
+                client_sock.setblocking(True)
+                self._take(TConn(self.cfg, client_sock, client_addr, listener.getsockname()))
 
     # -- request timeouts ------------------------------------------------------------------
 

@@ -133,6 +133,39 @@ def test_sigterm_under_load_accepts_nothing_new_and_answers_everything_accepted(
     assert stopped < 30, stopped
 
 
+def test_a_stopping_listener_lets_nothing_new_in_and_keeps_its_backlog():
+    """The door a stopping worker shuts before it drains: a connection already in the backlog is
+    still accepted and answered; a new one gets no handshake (its SYN is dropped), and is
+    refused once the listener closes, instead of landing in the backlog and being reset."""
+    import socket as sockets
+
+    from twoway.serve import refuse_new_connections
+
+    listener = sockets.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    port = listener.getsockname()[1]
+    early = sockets.create_connection(("127.0.0.1", port), timeout=5)
+    try:
+        assert refuse_new_connections(listener)
+        with pytest.raises(TimeoutError):
+            sockets.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        accepted, _ = listener.accept()
+        with accepted:
+            early.sendall(b"ping")
+            assert accepted.recv(4) == b"ping"  # the inherited filter passes data, not only handshakes
+            accepted.sendall(b"pong")
+            assert early.recv(4) == b"pong"
+    finally:
+        early.close()
+        listener.close()
+    with pytest.raises(ConnectionRefusedError):
+        sockets.create_connection(("127.0.0.1", port), timeout=5).close()
+    unix = sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM)
+    with unix:
+        assert not refuse_new_connections(unix)  # the filter reads a TCP header: TCP only
+
+
 def test_a_backtracking_team_pattern_holds_no_worker(tmp_path):
     """Issue 22, item 3: two 75-byte requests held both workers for 30 s under Python's re."""
     pack = tmp_path / "team"
