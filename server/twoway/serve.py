@@ -331,7 +331,8 @@ class TwoWayWorker(ThreadWorker):
         listeners = [listener for listener in self.sockets if getattr(listener, "sock", None) is not None]
         if STOPPING.is_set():
             # The listening socket is shared with the other workers: the first to stop closes
-            # the door for all (a reload leaves it open for the new workers).
+            # the door for all (a reload leaves it open for the new workers). A list, not a
+            # generator: every listener gets the filter, not only up to the first that takes it.
             if any([refuse_new_connections(listener.sock) for listener in listeners]):
                 self._drain(listeners)
                 time.sleep(HANDSHAKE_WAIT)

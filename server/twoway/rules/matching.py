@@ -15,11 +15,12 @@ A team's `phrases` are escaped literals built here (phrase_pattern) and stay on 
 The bundled pack runs on RE2 too wherever RE2 can (CaseBlindRegex): case-aware patterns on
 ASCII sentences only (RE2's \\w is ASCII; an accented name is read by re); the patterns with
 look-arounds (`(?<!\\w)`, negative look-aheads for "not"), which RE2 lacks, stay on Python's
-re. Every one of them, and every pattern of a team pack too, is checked at load for nested unbounded repetition such as `(\\w+\\s?)+`, which
-backtracks exponentially on an ordinary sentence; such a pattern is refused with a message naming
-the file, the rule and the pattern. The bundled patterns are reviewed and tested with the pack
-(tests/test_pack_resilience.py), and the engine's per-rule time budget (engine.RULE_BUDGET)
-bounds what one rule may cost an email.
+re. Every one of them, and every pattern of a team pack too, is checked at load for nested
+unbounded repetition such as `(\\w+\\s?)+`, which backtracks exponentially on an ordinary
+sentence; such a pattern is refused with a message naming the file, the rule and the pattern.
+The bundled patterns are reviewed and tested with the pack (tests/test_pack_resilience.py),
+and the engine's per-rule time budget (engine.RULE_BUDGET) bounds what one rule may cost an
+email.
 """
 from __future__ import annotations
 
@@ -282,19 +283,21 @@ def searched_requirement(regex: re.Pattern) -> Requirement | None:
 
 class CaseBlindRegex:
     """Case-insensitive patterns, matched fast on one sentence at a time: on RE2 (linear time,
-    and a DFA: 2-10 times faster on these alternations) every pattern RE2 can run, on `re` the
-    ones it cannot (look-arounds, `(?-i:...)`), each part one alternation."""
+    and a DFA: 2-10 times faster on these alternations) every pattern RE2 can run (case-aware
+    ones for ASCII sentences only), on `re` the ones it cannot (look-arounds), each part one
+    alternation."""
 
     def __init__(self, patterns: list[str]):
         self.patterns = list(patterns)
+        on_re2 = {p: re2_problem(p) is None for p in patterns}
         cased = [p for p in patterns if "(?-i:" in p]
-        linear = [p for p in patterns if "(?-i:" not in p and re2_problem(p) is None]
-        blind = [p for p in patterns if "(?-i:" not in p and p not in linear]
+        linear = [p for p in patterns if "(?-i:" not in p and on_re2[p]]
+        blind = [p for p in patterns if "(?-i:" not in p and not on_re2[p]]
         # Case-aware patterns read names ("I'm Zoë, head of sales at..."), whose accented
         # letters RE2's ASCII \w would cut: on RE2 for ASCII sentences only (where RE2 and re
         # agree), on re for the rest, and on re always where RE2 cannot run them.
-        cased_linear = [p for p in cased if re2_problem(p) is None]
-        cased_rest = [p for p in cased if p not in cased_linear]
+        cased_linear = [p for p in cased if on_re2[p]]
+        cased_rest = [p for p in cased if not on_re2[p]]
         self.on_re = cased_rest + blind  # what always stays on Python's re (docs/rules.md says why it is safe)
         # ASCII: a quarter faster; an accented letter then ends a word, which can only make a
         # pattern miss, never flag. RE2's \w and \b are ASCII too.
